@@ -1,0 +1,67 @@
+// Package sources says what a source is (a definition, read from YAML or JSON), holds
+// one pure parser per feed kind (bytes and a base URL in, listings and problems out;
+// parsers never fetch) and the built-in demo catalog.
+package sources
+
+import (
+	"github.com/ensemble-be/ensemble/record"
+)
+
+// Kind is the format of a source's documents.
+type Kind string
+
+const (
+	KindHTML   Kind = "html"
+	KindJSONLD Kind = "jsonld"
+	KindCSV    Kind = "csv"
+)
+
+// Definition describes one source: where it is, how to read it, when to crawl it, and
+// under what licence its data may be shared. Its YAML/JSON keys are what partners write.
+type Definition struct {
+	ID          string          `json:"id" yaml:"id"`     // [a-z0-9-], unique
+	Name        string          `json:"name" yaml:"name"` // human name of the network
+	URL         string          `json:"url" yaml:"url"`   // first document to fetch
+	Kind        Kind            `json:"kind" yaml:"kind"`
+	Schedule    string          `json:"schedule" yaml:"schedule"` // cron expression (UTC unless CRON_TZ=)
+	License     string          `json:"license" yaml:"license"`   // SPDX id; "" = unknown
+	Attribution string          `json:"attribution" yaml:"attribution"`
+	Language    string          `json:"language" yaml:"language"` // fr, nl, de, en
+	Defaults    record.Defaults `json:"defaults" yaml:"defaults"`
+	HTML        *HTMLOptions    `json:"html,omitempty" yaml:"html,omitempty"`
+	CSV         *CSVOptions     `json:"csv,omitempty" yaml:"csv,omitempty"`
+}
+
+// HTMLOptions maps a listing page onto listings with CSS selectors. A selector may end
+// in "@attr" to take an attribute instead of the text ("a.more@href", "time@datetime").
+type HTMLOptions struct {
+	List     string            `json:"list" yaml:"list"`                     // one element per listing
+	Link     string            `json:"link,omitempty" yaml:"link,omitempty"` // within a listing: its detail page
+	Next     string            `json:"next,omitempty" yaml:"next,omitempty"` // on the page: the next page
+	MaxPages int               `json:"max_pages,omitempty" yaml:"max_pages,omitempty"`
+	Fields   map[string]string `json:"fields" yaml:"fields"` // record.Field* name → selector within a listing
+	// Detail maps record.Field* names to selectors on the detail page; its values
+	// override the listing page's.
+	Detail map[string]string `json:"detail,omitempty" yaml:"detail,omitempty"`
+	// ID is a selector within a listing for the listing's own id, if it has one.
+	ID string `json:"id,omitempty" yaml:"id,omitempty"`
+}
+
+// CSVOptions maps columns of a CSV file onto listing fields.
+type CSVOptions struct {
+	Delimiter string            `json:"delimiter,omitempty" yaml:"delimiter,omitempty"` // default ","
+	Encoding  string            `json:"encoding,omitempty" yaml:"encoding,omitempty"`   // utf-8 (default), windows-1252, iso-8859-1
+	Columns   map[string]string `json:"columns" yaml:"columns"`                         // record.Field* name → header
+	ID        string            `json:"id,omitempty" yaml:"id,omitempty"`               // header of the listing's own id
+}
+
+// DefaultMaxPages bounds pagination when a definition sets no MaxPages.
+const DefaultMaxPages = 20
+
+// Origin is what normalization needs to know of this source for a listing found at pageURL.
+func (d Definition) Origin(pageURL string) record.Origin {
+	return record.Origin{
+		Source: d.ID, URL: pageURL, Language: d.Language,
+		License: d.License, Attribution: d.Attribution, Defaults: d.Defaults,
+	}
+}
