@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ensemble-be/ensemble/record"
+)
+
+// Change operations in the change log.
+const (
+	OpUpsert   = "upsert"
+	OpWithdraw = "withdraw"
+)
+
+// SaveCrawl applies one crawl in one transaction and returns its run with counts and
+// id. A crawl that failed changes no record: only its run is written. A successful
+// one inserts new listings, updates changed ones (same id), touches last_seen of
+// unchanged ones and, when it saw the whole source, withdraws the active records it
+// did not see. A successful crawl that found nothing where records were active is
+// quarantined instead: a broken page must not withdraw a whole source.
+func (s *Store) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error) {
+	run := c.Run
+	if len(c.Verbatim) != len(c.Records) {
+		return run, fmt.Errorf("save crawl %s: %d records but %d verbatim listings", run.Source, len(c.Records), len(c.Verbatim))
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if run.Status == record.RunOK {
+			if err := applyListings(ctx, tx, &run, c, s.now()); err != nil {
+				return err
+			}
+		}
+		return insertRun(ctx, tx, &run)
+	})
+	if err != nil {
+		return c.Run, fmt.Errorf("save crawl %s: %w", run.Source, err)
+	}
+	return run, nil
+}
+
+// stored is what SaveCrawl needs to know of a record already in the store.
+type stored struct {
+	fingerprint string
+	status      record.Status
+	firstSeen   string
+}
+
+func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Crawl, now time.Time) error {
+	existing := map[string]stored{}
+	active := 0
+	rows, err := tx.QueryContext(ctx, `SELECT id, fingerprint, status, first_seen FROM records WHERE source = ?`, run.Source)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		var st stored
+		if err := rows.Scan(&id, &st.fingerprint, &st.status, &st.firstSeen); err != nil {
+			rows.Close()
+			return err
+		}
+		existing[id] = st
+		if st.status == record.StatusActive {
+			active++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(c.Records) == 0 && active > 0 {
+		run.Status = record.RunQuarantined
+		run.Error = fmt.Sprintf("crawl found no listings where %d were active: nothing changed, nothing withdrawn", active)
+		return nil
+	}
+
+	at := formatTime(now)
+	seen := make(map[string]bool, len(c.Records))
+	for i, rec := range c.Records {
+		if seen[rec.ID] {
+			continue // the crawler dedups; keep the first if it did not
+		}
+		seen[rec.ID] = true
+		rec.Status = record.StatusActive
+		fp := rec.Fingerprint()
+		fetched := formatTime(rec.FetchedAt)
+		old, ok := existing[rec.ID]
+		switch {
+		case !ok:
+			data, err := contentJSON(rec)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO records
+				(id, source, local_id, status, fingerprint, data, first_seen, last_seen, fetched_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				rec.ID, rec.Source, rec.LocalID, rec.Status, fp, data, at, at, fetched, at); err != nil {
+				return fmt.Errorf("insert record %s: %w", rec.ID, err)
+			}
+			run.Inserted++
+		case old.fingerprint != fp:
+			data, err := contentJSON(rec)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, fingerprint = ?, data = ?,
+				last_seen = ?, fetched_at = ?, updated_at = ? WHERE id = ?`,
+				rec.Status, fp, data, at, fetched, at, rec.ID); err != nil {
+				return fmt.Errorf("update record %s: %w", rec.ID, err)
+			}
+			run.Updated++
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE records SET last_seen = ? WHERE id = ?`, at, rec.ID); err != nil {
+				return fmt.Errorf("touch record %s: %w", rec.ID, err)
+			}
+			run.Unchanged++
+			continue // unchanged: no verbatim rewrite, no change log entry
+		}
+		verbatim, err := json.Marshal(c.Verbatim[i])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO verbatim (record_id, data, fetched_at) VALUES (?, ?, ?)
+			ON CONFLICT (record_id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at`,
+			rec.ID, string(verbatim), fetched); err != nil {
+			return fmt.Errorf("save verbatim %s: %w", rec.ID, err)
+		}
+		if err := logChange(ctx, tx, rec.ID, OpUpsert, at); err != nil {
+			return err
+		}
+	}
+
+	if !c.Complete {
+		return nil // a partial crawl cannot tell what disappeared
+	}
+	for id, old := range existing {
+		if seen[id] || old.status != record.StatusActive {
+			continue
+		}
+		if err := setStatus(ctx, tx, id, record.StatusWithdrawn, at); err != nil {
+			return err
+		}
+		if err := logChange(ctx, tx, id, OpWithdraw, at); err != nil {
+			return err
+		}
+		run.Withdrawn++
+	}
+	return nil
+}
+
+// setStatus changes the status of a stored record, in its column and its data.
+func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status, at string) error {
+	var data string
+	if err := tx.QueryRowContext(ctx, `SELECT data FROM records WHERE id = ?`, id).Scan(&data); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("record %s: %w", id, ErrNotFound)
+		}
+		return err
+	}
+	var rec record.Record
+	if err := json.Unmarshal([]byte(data), &rec); err != nil {
+		return fmt.Errorf("decode record %s: %w", id, err)
+	}
+	rec.Status = status
+	newData, err := contentJSON(rec)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE records SET status = ?, fingerprint = ?, data = ?, updated_at = ? WHERE id = ?`,
+		status, rec.Fingerprint(), newData, at, id)
+	return err
+}
+
+func logChange(ctx context.Context, tx *sql.Tx, id, op, at string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (record_id, op, at) VALUES (?, ?, ?)`, id, op, at); err != nil {
+		return fmt.Errorf("log change %s: %w", id, err)
+	}
+	return nil
+}
+
+// contentJSON is the record's JSON without its timestamps, which live in columns.
+func contentJSON(rec record.Record) (string, error) {
+	rec.FirstSeen, rec.LastSeen, rec.FetchedAt, rec.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return "", fmt.Errorf("encode record %s: %w", rec.ID, err)
+	}
+	return string(b), nil
+}
+
+func insertRun(ctx context.Context, tx *sql.Tx, run *record.Run) error {
+	problems, err := json.Marshal(nonNil(run.Problems))
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO runs (source, status, started_at, finished_at, pages, bytes,
+		found, inserted, updated, unchanged, withdrawn, rejected, error, problems)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.Source, run.Status, formatTime(run.StartedAt), formatTime(run.FinishedAt), run.Pages, run.Bytes,
+		run.Found, run.Inserted, run.Updated, run.Unchanged, run.Withdrawn, run.Rejected, run.Error, string(problems))
+	if err != nil {
+		return fmt.Errorf("insert run: %w", err)
+	}
+	run.ID, err = res.LastInsertId()
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

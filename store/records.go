@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/ensemble-be/ensemble/record"
+)
+
+const recordColumns = `data, first_seen, last_seen, fetched_at, updated_at`
+
+func scanRecord(row scanner) (record.Record, error) {
+	var data, first, last, fetched, updated string
+	if err := row.Scan(&data, &first, &last, &fetched, &updated); err != nil {
+		return record.Record{}, err
+	}
+	var rec record.Record
+	if err := json.Unmarshal([]byte(data), &rec); err != nil {
+		return record.Record{}, fmt.Errorf("decode record: %w", err)
+	}
+	rec.FirstSeen, rec.LastSeen = parseTime(first), parseTime(last)
+	rec.FetchedAt, rec.UpdatedAt = parseTime(fetched), parseTime(updated)
+	return rec, nil
+}
+
+// Record returns the record id, or ErrNotFound.
+func (s *Store) Record(ctx context.Context, id string) (record.Record, error) {
+	rec, err := scanRecord(s.read.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM records WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, fmt.Errorf("record %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return rec, fmt.Errorf("record %s: %w", id, err)
+	}
+	return rec, nil
+}
+
+// Records returns the records with the given ids, in that order; ids not found are
+// left out (the index may briefly know a record the caller cannot see yet).
+func (s *Store) Records(ctx context.Context, ids []string) ([]record.Record, error) {
+	if len(ids) == 0 {
+		return []record.Record{}, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, `+recordColumns+` FROM records WHERE id IN (?`+
+		strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[string]record.Record, len(ids))
+	for rows.Next() {
+		var id string
+		rec, err := scanRecord(prefixScanner{rows, &id})
+		if err != nil {
+			return nil, fmt.Errorf("records: %w", err)
+		}
+		byID[id] = rec
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	out := make([]record.Record, 0, len(ids))
+	for _, id := range ids {
+		if rec, ok := byID[id]; ok {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// prefixScanner scans a leading column into first, the rest into the caller's dest.
+type prefixScanner struct {
+	rows  *sql.Rows
+	first any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.rows.Scan(append([]any{p.first}, dest...)...) }
+
+// Snapshot calls fn with the last change seq and an iterator over every record (by
+// id), both read in one transaction: the records are exactly the state at that seq.
+// Records stream from the database; memory stays flat whatever their number.
+func (s *Store) Snapshot(ctx context.Context, fn func(seq int64, records iter.Seq2[record.Record, error]) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	defer tx.Rollback()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	records := func(yield func(record.Record, error) bool) {
+		rows, err := tx.QueryContext(ctx, `SELECT `+recordColumns+` FROM records ORDER BY id`)
+		if err != nil {
+			yield(record.Record{}, fmt.Errorf("snapshot: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			rec, err := scanRecord(rows)
+			if !yield(rec, err) || err != nil {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(record.Record{}, fmt.Errorf("snapshot: %w", err))
+		}
+	}
+	return fn(seq, records)
+}
+
+// Change is one entry of the change log with the record's current state.
+type Change struct {
+	Seq    int64
+	Op     string // OpUpsert or OpWithdraw
+	At     string
+	Record record.Record
+}
+
+// ChangesAfter returns up to limit changes with seq > after, in seq order, each with
+// the record's current state (applying them in order converges to the store).
+func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT c.seq, c.op, c.at, `+prefixed("r.", recordColumns)+`
+		FROM changes c JOIN records r ON r.id = c.record_id
+		WHERE c.seq > ? ORDER BY c.seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("changes after %d: %w", after, err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var data, first, last, fetched, updated string
+		if err := rows.Scan(&c.Seq, &c.Op, &c.At, &data, &first, &last, &fetched, &updated); err != nil {
+			return nil, fmt.Errorf("changes after %d: %w", after, err)
+		}
+		if err := json.Unmarshal([]byte(data), &c.Record); err != nil {
+			return nil, fmt.Errorf("changes after %d: decode record: %w", after, err)
+		}
+		c.Record.FirstSeen, c.Record.LastSeen = parseTime(first), parseTime(last)
+		c.Record.FetchedAt, c.Record.UpdatedAt = parseTime(fetched), parseTime(updated)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastSeq is the seq of the newest change (0 when there is none).
+func (s *Store) LastSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("last seq: %w", err)
+	}
+	return seq, nil
+}
+
+// Verbatim returns the listing record id was normalized from.
+func (s *Store) Verbatim(ctx context.Context, id string) (record.Listing, error) {
+	var data string
+	err := s.read.QueryRowContext(ctx, `SELECT data FROM verbatim WHERE record_id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return record.Listing{}, fmt.Errorf("verbatim %s: %w", id, ErrNotFound)
+	}
+	var l record.Listing
+	if err == nil {
+		err = json.Unmarshal([]byte(data), &l)
+	}
+	if err != nil {
+		return record.Listing{}, fmt.Errorf("verbatim %s: %w", id, err)
+	}
+	return l, nil
+}
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ", ")
+	for i := range parts {
+		parts[i] = prefix + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
