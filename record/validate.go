@@ -62,3 +62,7 @@ func (r Record) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// ErrNotFound is returned by lookups of a source, run or record that does not exist.
+// It lives here so that every package can test for it without importing the store.
+var ErrNotFound = errors.New("not found")

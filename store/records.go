@@ -83,7 +83,9 @@ type prefixScanner struct {
 	first any
 }
 
-func (p prefixScanner) Scan(dest ...any) error { return p.rows.Scan(append([]any{p.first}, dest...)...) }
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.first}, dest...)...)
+}
 
 // Snapshot calls fn with the last change seq and an iterator over every record (by
 // id), both read in one transaction: the records are exactly the state at that seq.

@@ -6,18 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ensemble-be/ensemble/sources"
 )
-
-// Source is a stored source definition with where it came from.
-type Source struct {
-	Definition sources.Definition
-	Origin     string // catalog, demo or partner
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
 
 // PutSource adds or replaces the definition of def.ID. The caller validates it first.
 func (s *Store) PutSource(ctx context.Context, def sources.Definition, origin string) error {
@@ -38,13 +29,13 @@ func (s *Store) PutSource(ctx context.Context, def sources.Definition, origin st
 }
 
 // Sources lists every source, by id.
-func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+func (s *Store) Sources(ctx context.Context) ([]sources.Registered, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT definition, origin, created_at, updated_at FROM sources ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	defer rows.Close()
-	var out []Source
+	var out []sources.Registered
 	for rows.Next() {
 		src, err := scanSource(rows)
 		if err != nil {
@@ -56,28 +47,28 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 }
 
 // Source returns the source id, or ErrNotFound.
-func (s *Store) Source(ctx context.Context, id string) (Source, error) {
+func (s *Store) Source(ctx context.Context, id string) (sources.Registered, error) {
 	row := s.read.QueryRowContext(ctx, `SELECT definition, origin, created_at, updated_at FROM sources WHERE id = ?`, id)
 	src, err := scanSource(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Source{}, fmt.Errorf("source %s: %w", id, ErrNotFound)
+		return sources.Registered{}, fmt.Errorf("source %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Source{}, fmt.Errorf("source %s: %w", id, err)
+		return sources.Registered{}, fmt.Errorf("source %s: %w", id, err)
 	}
 	return src, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanSource(row scanner) (Source, error) {
+func scanSource(row scanner) (sources.Registered, error) {
 	var data, created, updated string
-	var src Source
+	var src sources.Registered
 	if err := row.Scan(&data, &src.Origin, &created, &updated); err != nil {
-		return Source{}, err
+		return sources.Registered{}, err
 	}
 	if err := json.Unmarshal([]byte(data), &src.Definition); err != nil {
-		return Source{}, fmt.Errorf("decode definition: %w", err)
+		return sources.Registered{}, fmt.Errorf("decode definition: %w", err)
 	}
 	src.CreatedAt, src.UpdatedAt = parseTime(created), parseTime(updated)
 	return src, nil

@@ -17,11 +17,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ensemble-be/ensemble/record"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// ErrNotFound is returned when a source, run or record does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a source, run or record does not exist. It is
+// record.ErrNotFound, so callers need not import the store to test for it.
+var ErrNotFound = record.ErrNotFound
 
 //go:embed migrations/*.sql
 var migrations embed.FS

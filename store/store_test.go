@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"errors"
-	"iter"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"

@@ -1,0 +1,118 @@
+// Package api is Ensemble's HTTP surface: search, records, sources and their runs,
+// and the open dumps, as JSON with RFC 9457 problem+json errors. It knows the index
+// and the store only through the small interfaces declared here; cmd/ensemble wires
+// the real ones in.
+package api
+
+import (
+	"context"
+	"iter"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/sources"
+)
+
+// SearchQuery is a parsed and validated search request.
+type SearchQuery struct {
+	Text     string
+	Kinds    []string
+	Statuses []string // empty means active only
+	Sources  []string
+	Language string
+	Page     int // 1-based
+	PerPage  int
+}
+
+// SearchResult is a page of ids of matching records, best first, and how many match.
+type SearchResult struct {
+	Total uint64
+	IDs   []string
+}
+
+// Searcher answers searches; the index implements it (through cmd).
+type Searcher interface {
+	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
+}
+
+// Store is what the API reads from the source of truth.
+type Store interface {
+	Record(ctx context.Context, id string) (record.Record, error)
+	Records(ctx context.Context, ids []string) ([]record.Record, error)
+	Sources(ctx context.Context) ([]sources.Registered, error)
+	Source(ctx context.Context, id string) (sources.Registered, error)
+	Runs(ctx context.Context, source string, limit int) ([]record.Run, error)
+	Snapshot(ctx context.Context, fn func(seq int64, records iter.Seq2[record.Record, error]) error) error
+}
+
+// Options configure a Server.
+type Options struct {
+	Store    Store
+	Searcher Searcher
+	Logger   *slog.Logger
+	Version  string
+}
+
+// Server serves the API.
+type Server struct {
+	store    Store
+	searcher Searcher
+	log      *slog.Logger
+	version  string
+	handler  http.Handler
+}
+
+// New returns a Server over the given store and searcher.
+func New(opts Options) *Server {
+	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.handler = s.logRequests(s.routes())
+	return s
+}
+
+// Handler is the whole API as one http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// HTTPServer returns an http.Server for the API on addr with timeouts set, so a slow
+// or idle client cannot hold a connection forever. Streaming handlers extend their
+// own write deadline.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// statusRecorder remembers the status a handler wrote, for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests wraps the whole router (not mux.Use), so 404s and 405s are logged too.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds())
+	})
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/ensemble-be/ensemble/record"
+)
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type          string         `json:"type"`
+	Title         string         `json:"title"`
+	Status        int            `json:"status"`
+	Detail        string         `json:"detail,omitempty"`
+	Instance      string         `json:"instance,omitempty"`
+	InvalidParams []InvalidParam `json:"invalid_params,omitempty"`
+}
+
+// InvalidParam names a request parameter and what is wrong with it.
+type InvalidParam struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// paramError is a bad request parameter; it becomes a 400 naming the parameter.
+type paramError struct {
+	Param, Reason string
+}
+
+func (e *paramError) Error() string { return e.Param + ": " + e.Reason }
+
+func badParam(param, format string, args ...any) error {
+	return &paramError{Param: param, Reason: fmt.Sprintf(format, args...)}
+}
+
+// writeError maps err to a status and writes it as problem+json. Errors it does not
+// know are logged and answered with a bare 500: internals never leak.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p := Problem{Type: "about:blank", Instance: r.URL.Path}
+	var pe *paramError
+	switch {
+	case errors.As(err, &pe):
+		p.Status, p.Detail = http.StatusBadRequest, pe.Error()
+		p.InvalidParams = []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}
+	case errors.Is(err, record.ErrNotFound):
+		p.Status, p.Detail = http.StatusNotFound, "no such "+notFoundWhat(r)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		p.Status, p.Detail = http.StatusServiceUnavailable, "the request took too long or was cancelled"
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		p.Status = http.StatusInternalServerError
+	}
+	p.Title = http.StatusText(p.Status)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSONStatus(w, p.Status, p)
+}
+
+func notFoundWhat(r *http.Request) string {
+	if pathParam(r, "id") != "" {
+		return "resource with id " + pathParam(r, "id")
+	}
+	return "resource"
+}
+
+// handleNotFound answers any path no route matches.
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, fmt.Errorf("path %s: %w", r.URL.Path, record.ErrNotFound))
+}
+
+// handleMethodNotAllowed answers a known path asked with the wrong method.
+func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	p := Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed),
+		Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here", Instance: r.URL.Path}
+	w.Header().Set("Content-Type", "application/problem+json")
+	writeJSONStatus(w, p.Status, p)
+}

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/sources"
+)
+
+// handleHealth serves GET /healthz: 200 when the store answers.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.store.Sources(r.Context()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"status": "ok", "version": s.version})
+}
+
+// handleRecord serves GET /api/v1/records/{id}.
+func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.store.Record(r.Context(), pathParam(r, "id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, rec.Public())
+}
+
+// SourceView is a source as the API shows it: its definition and its latest run.
+type SourceView struct {
+	sources.Registered
+	LastRun *record.Run `json:"last_run"`
+}
+
+func (s *Server) sourceView(r *http.Request, reg sources.Registered) (SourceView, error) {
+	view := SourceView{Registered: reg}
+	runs, err := s.store.Runs(r.Context(), reg.Definition.ID, 1)
+	if err != nil {
+		return view, err
+	}
+	if len(runs) > 0 {
+		view.LastRun = &runs[0]
+	}
+	return view, nil
+}
+
+// handleSources serves GET /api/v1/sources: every source with its latest run.
+func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Sources(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	views := make([]SourceView, 0, len(list))
+	for _, reg := range list {
+		view, err := s.sourceView(r, reg)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		views = append(views, view)
+	}
+	writeJSON(w, map[string]any{"sources": views})
+}
+
+// handleSource serves GET /api/v1/sources/{id}.
+func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
+	reg, err := s.store.Source(r.Context(), pathParam(r, "id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	view, err := s.sourceView(r, reg)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, view)
+}
+
+// handleSourceRuns serves GET /api/v1/sources/{id}/runs?limit=: newest first.
+func (s *Server) handleSourceRuns(w http.ResponseWriter, r *http.Request) {
+	id := pathParam(r, "id")
+	if _, err := s.store.Source(r.Context(), id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := intParam(r.URL.Query(), "limit", 20, 1, 1000)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	runs, err := s.store.Runs(r.Context(), id, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"source": id, "runs": runs})
+}
