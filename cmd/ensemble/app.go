@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ensemble-be/ensemble/api"
+	"github.com/ensemble-be/ensemble/crawler"
+	"github.com/ensemble-be/ensemble/index"
+	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/sources"
+	"github.com/ensemble-be/ensemble/store"
+)
+
+// app holds what a command opened, so Close can release it in order.
+type app struct {
+	log       *slog.Logger
+	store     *store.Store
+	index     *index.Index
+	scheduler *crawler.Scheduler
+	http      *http.Server
+	demo      *http.Server
+	changed   chan struct{} // a crawl saved changes: the follower catches up now
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup // background loops
+}
+
+func (m *Main) storePath() string { return filepath.Join(m.Config.DataDir, "ensemble.db") }
+func (m *Main) indexPath() string { return filepath.Join(m.Config.DataDir, "index") }
+
+// openStore creates the data directory if needed and opens the store in it.
+func (m *Main) openStore(ctx context.Context) (*app, error) {
+	if err := os.MkdirAll(m.Config.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	st, err := store.Open(ctx, m.storePath())
+	if err != nil {
+		return nil, err
+	}
+	m.app = &app{log: m.Logger, store: st, changed: make(chan struct{}, 1)}
+	return m.app, nil
+}
+
+func (a *app) close() error {
+	var errs []error
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, a.http.Shutdown(ctx))
+		cancel()
+	}
+	if a.scheduler != nil {
+		a.scheduler.Stop() // cancels crawls under way and waits for them
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if a.demo != nil {
+		errs = append(errs, a.demo.Close())
+	}
+	if a.index != nil {
+		errs = append(errs, a.index.Close())
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// SaveCrawl saves to the store, then wakes the index follower: the app is the
+// crawler's Sink.
+func (a *app) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error) {
+	run, err := a.store.SaveCrawl(ctx, c)
+	if err == nil {
+		select {
+		case a.changed <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+	}
+	return run, err
+}
+
+// catchUp applies to the index every change the store logged after the index's
+// last seq, in pages.
+func (a *app) catchUp(ctx context.Context) (applied int, err error) {
+	for {
+		seq, err := a.index.LastSeq()
+		if err != nil {
+			return applied, err
+		}
+		changes, err := a.store.ChangesAfter(ctx, seq, 1000)
+		if err != nil || len(changes) == 0 {
+			return applied, err
+		}
+		batch := make([]index.Change, len(changes))
+		for i, c := range changes {
+			batch[i] = index.Change{Seq: c.Seq, Record: c.Record}
+		}
+		if err := a.index.Apply(ctx, batch); err != nil {
+			return applied, err
+		}
+		applied += len(batch)
+	}
+}
+
+// followChanges keeps the index in step with the store until ctx ends: at once when
+// a crawl in this process saved, and every few seconds for writers in other
+// processes (`ensemble crawl`). Failures back off, doubling up to a minute.
+func (a *app) followChanges(ctx context.Context) {
+	const every = 2 * time.Second
+	wait := every
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.changed:
+		case <-timer.C:
+		}
+		n, err := a.catchUp(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("index catch-up failed", "error", err, "retry_in_ms", wait.Milliseconds())
+			wait = min(2*wait, time.Minute)
+		case n > 0:
+			a.log.Info("index caught up", "changes", n)
+			wait = every
+		default:
+			wait = every
+		}
+		timer.Reset(wait)
+	}
+}
+
+// searcher adapts the index to the API's Searcher.
+type searcher struct{ ix *index.Index }
+
+func (s searcher) Search(ctx context.Context, q api.SearchQuery) (api.SearchResult, error) {
+	res, err := s.ix.Search(ctx, index.Query{
+		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources,
+		Language: q.Language, Page: q.Page, PerPage: q.PerPage,
+	})
+	if err != nil {
+		return api.SearchResult{}, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return api.SearchResult{Total: res.Total, IDs: ids}, nil
+}
+
+// loadCatalog reads the catalog directory (if it exists), checks every definition's
+// schedule and registers them in the store. A bad file stops the start: its error
+// names the file and the field.
+func (m *Main) loadCatalog(ctx context.Context, st *store.Store) ([]sources.Definition, error) {
+	if _, err := os.Stat(m.Config.CatalogDir); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	defs, err := sources.LoadDir(m.Config.CatalogDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, def := range defs {
+		if _, err := crawler.ParseSchedule(def.Schedule); err != nil {
+			return nil, fmt.Errorf("%s: source %s: %w", m.Config.CatalogDir, def.ID, err)
+		}
+		if err := st.PutSource(ctx, def, "catalog"); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
+}
+
+// newCrawler builds the crawler from the flags.
+func (m *Main) newCrawler(sink crawler.Sink) *crawler.Crawler {
+	delay := m.Config.CrawlDelay
+	if delay == 0 {
+		delay = -1 // crawler: negative means no pause; zero would mean its default
+	}
+	return crawler.New(sink, crawler.Options{UserAgent: m.Config.UserAgent, Delay: delay, Logger: m.Logger})
+}
+
+// listenLoopback listens on addr, which must be a loopback address: the demo site
+// is never exposed to the network.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("%s is not a loopback address", addr)
+	}
+	return net.Listen("tcp", addr)
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ensemble-be/ensemble/crawler"
+	"github.com/ensemble-be/ensemble/index"
+	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/sources"
+)
+
+// crawl crawls every registered source (or --source) once, prints a summary, and
+// brings the index up to date unless a running server holds it (it then catches up
+// by itself).
+func (m *Main) crawl(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := m.loadCatalog(ctx, a.store); err != nil {
+		return err
+	}
+	registered, err := a.store.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	var defs []sources.Definition
+	for _, reg := range registered {
+		if m.Config.Source == "" || reg.Definition.ID == m.Config.Source {
+			defs = append(defs, reg.Definition)
+		}
+	}
+	if m.Config.Source != "" && len(defs) == 0 {
+		return fmt.Errorf("crawl: no source %q (see 'ensemble sources list')", m.Config.Source)
+	}
+	if len(defs) == 0 {
+		fmt.Fprintf(m.Stdout, "no sources: add definitions to %s\n", m.Config.CatalogDir)
+		return nil
+	}
+	c := m.newCrawler(a.store)
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tFOUND\tNEW\tUPDATED\tUNCHANGED\tWITHDRAWN\tREJECTED\tTIME\tERROR")
+	failed := 0
+	for _, def := range defs {
+		run, err := c.Crawl(ctx, def)
+		if err != nil {
+			return err
+		}
+		if run.Status == record.RunFailed {
+			failed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", def.ID, run.Status, run.Found, run.Inserted,
+			run.Updated, run.Unchanged, run.Withdrawn, run.Rejected,
+			run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond), run.Error)
+	}
+	tw.Flush()
+
+	if a.index, err = index.Open(m.indexPath()); errors.Is(err, index.ErrLocked) {
+		fmt.Fprintln(m.Stdout, "index in use by a running server: it will catch up by itself")
+	} else if err != nil {
+		return err
+	} else if n, err := a.catchUp(ctx); err != nil {
+		return fmt.Errorf("index catch-up: %w", err)
+	} else {
+		fmt.Fprintf(m.Stdout, "index: %d changes applied\n", n)
+	}
+	if failed > 0 {
+		return fmt.Errorf("crawl: %d of %d sources failed", failed, len(defs))
+	}
+	return nil
+}
+
+// reindex rebuilds the index from one consistent snapshot of the store, beside the
+// old one, and swaps it in. The server must be stopped (it holds the index).
+func (m *Main) reindex(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var count int
+	var seq int64
+	err = a.store.Snapshot(ctx, func(s int64, recs iter.Seq2[record.Record, error]) error {
+		seq = s
+		count, err = index.Rebuild(ctx, m.indexPath(), s, recs)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "reindexed %d records up to change %d in %s\n", count, seq, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// dump writes every record, as JSONL or CSV, from one consistent snapshot.
+func (m *Main) dump(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = m.Stdout
+	var file *os.File
+	if m.Config.Out != "-" {
+		if file, err = os.Create(m.Config.Out); err != nil {
+			return fmt.Errorf("dump: %w", err)
+		}
+		defer file.Close()
+		out = file
+	}
+	buf := bufio.NewWriterSize(out, 64<<10)
+	err = a.store.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
+		if m.Config.Format == "csv" {
+			return record.WriteCSV(buf, recs)
+		}
+		return record.WriteJSONL(buf, recs)
+	})
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err == nil && file != nil {
+		err = file.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("dump: %w", err)
+	}
+	return nil
+}
+
+// listSources prints the registered sources with their latest run.
+func (m *Main) listSources(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := m.loadCatalog(ctx, a.store); err != nil {
+		return err
+	}
+	list, err := a.store.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tORIGIN\tSCHEDULE\tLICENSE\tLAST RUN\tURL")
+	for _, reg := range list {
+		d := reg.Definition
+		last := "never"
+		if runs, err := a.store.Runs(ctx, d.ID, 1); err != nil {
+			return err
+		} else if len(runs) > 0 {
+			last = fmt.Sprintf("%s %s (%d found)", runs[0].Status, runs[0].FinishedAt.Format(time.DateTime), runs[0].Found)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Kind, reg.Origin, d.Schedule, orDash(d.License), last, d.URL)
+	}
+	return tw.Flush()
+}
+
+// validateSources checks definition files: their fields, and their schedules.
+func (m *Main) validateSources(files []string) error {
+	if len(files) == 0 {
+		return errors.New("sources validate: name at least one file")
+	}
+	var errs []error
+	for _, f := range slices.Sorted(slices.Values(files)) {
+		def, err := sources.LoadFile(f)
+		if err == nil {
+			if _, serr := crawler.ParseSchedule(def.Schedule); serr != nil {
+				err = fmt.Errorf("%s: %w", f, serr)
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "%s: ok (source %s, %s, %s)\n", f, def.ID, def.Kind, def.URL)
+	}
+	return errors.Join(errs...)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

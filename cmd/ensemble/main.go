@@ -1,0 +1,210 @@
+// Command ensemble runs Ensemble: it crawls partner sources into the store, keeps the
+// search index in step with it, and serves the search API and open dumps.
+//
+//	ensemble serve [--demo]                 crawl on schedule and serve the API
+//	ensemble crawl [--source ID]            crawl once, print a summary
+//	ensemble reindex                        rebuild the index from the store
+//	ensemble dump --format jsonl|csv [--out FILE|-]
+//	ensemble sources list | validate FILE...
+//
+// Every flag has an environment fallback (ENSEMBLE_DATA, ENSEMBLE_ADDR, ...).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain(os.Stdout, os.Stderr)
+	err := m.ParseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err == nil {
+		err = m.Run(ctx)
+	}
+	if err == nil && m.Command == "serve" {
+		<-ctx.Done()
+		m.Logger.Info("shutting down")
+	}
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "ensemble:", err)
+		os.Exit(1)
+	}
+}
+
+// Config is everything the flags and environment decide.
+type Config struct {
+	DataDir    string        // --data, ENSEMBLE_DATA: the store and the index live here
+	Addr       string        // --addr, ENSEMBLE_ADDR: where serve listens
+	CatalogDir string        // --catalog, ENSEMBLE_CATALOG: source definitions read at start
+	Demo       bool          // --demo: serve the bundled fictional partner site and crawl it
+	DemoAddr   string        // --demo-addr, ENSEMBLE_DEMO_ADDR: where the demo site listens
+	CrawlDelay time.Duration // --crawl-delay, ENSEMBLE_CRAWL_DELAY: pause between requests to a host
+	UserAgent  string        // --user-agent, ENSEMBLE_USER_AGENT
+	LogLevel   string        // --log-level, ENSEMBLE_LOG_LEVEL: debug, info, warn, error
+	Source     string        // crawl --source
+	Format     string        // dump --format
+	Out        string        // dump --out
+	Args       []string      // what follows the subcommand's flags
+}
+
+// Main is one run of the program. A test can build one, run `serve` on :0 in a
+// temporary directory and talk to it.
+type Main struct {
+	Config  Config
+	Command string
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Logger  *slog.Logger
+
+	app *app // what Run opened; Close releases it
+}
+
+// NewMain returns a Main writing to stdout and stderr.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{Stdout: stdout, Stderr: stderr}
+}
+
+const usage = `usage: ensemble <command> [flags]
+
+commands:
+  serve [--demo]                        crawl on schedule and serve the API
+  crawl [--source ID]                   crawl once (all sources, or one) and print a summary
+  reindex                               rebuild the search index from the store
+  dump --format jsonl|csv [--out FILE]  write every record (to stdout with --out -)
+  sources list                          list the sources in the store and the catalog
+  sources validate FILE...              check source definition files
+
+Run 'ensemble <command> -h' for the flags of a command.
+`
+
+// ParseFlags reads the subcommand and its flags, with environment fallbacks.
+func (m *Main) ParseFlags(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(m.Stderr, usage)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return flag.ErrHelp
+	}
+	m.Command = args[0]
+	fs := flag.NewFlagSet("ensemble "+m.Command, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	c := &m.Config
+	fs.StringVar(&c.DataDir, "data", env("ENSEMBLE_DATA", "data"), "data directory (store and index) [ENSEMBLE_DATA]")
+	fs.StringVar(&c.CatalogDir, "catalog", env("ENSEMBLE_CATALOG", ""), "directory of source definitions (.yaml, .json) [ENSEMBLE_CATALOG] (default DATA/sources)")
+	fs.StringVar(&c.LogLevel, "log-level", env("ENSEMBLE_LOG_LEVEL", "info"), "debug, info, warn or error [ENSEMBLE_LOG_LEVEL]")
+	crawlFlags := func() {
+		fs.DurationVar(&c.CrawlDelay, "crawl-delay", envDuration("ENSEMBLE_CRAWL_DELAY", time.Second), "pause between requests to one host [ENSEMBLE_CRAWL_DELAY]")
+		fs.StringVar(&c.UserAgent, "user-agent", env("ENSEMBLE_USER_AGENT", ""), "User-Agent of the crawler [ENSEMBLE_USER_AGENT]")
+	}
+	switch m.Command {
+	case "serve":
+		fs.StringVar(&c.Addr, "addr", env("ENSEMBLE_ADDR", "127.0.0.1:8080"), "address to serve the API on [ENSEMBLE_ADDR]")
+		fs.BoolVar(&c.Demo, "demo", false, "serve the bundled fictional partner site and crawl it")
+		fs.StringVar(&c.DemoAddr, "demo-addr", env("ENSEMBLE_DEMO_ADDR", "127.0.0.1:8089"), "loopback address of the demo site [ENSEMBLE_DEMO_ADDR]")
+		crawlFlags()
+	case "crawl":
+		fs.StringVar(&c.Source, "source", "", "crawl only this source id")
+		crawlFlags()
+	case "reindex":
+	case "dump":
+		fs.StringVar(&c.Format, "format", "jsonl", "jsonl or csv")
+		fs.StringVar(&c.Out, "out", "-", "file to write, or - for stdout")
+	case "sources":
+	default:
+		fmt.Fprint(m.Stderr, usage)
+		return fmt.Errorf("unknown command %q", m.Command)
+	}
+	rest := args[1:]
+	var action []string // "sources list": the action comes before the flags
+	if m.Command == "sources" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		action, rest = rest[:1], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	c.Args = append(action, fs.Args()...)
+	if c.CatalogDir == "" {
+		c.CatalogDir = filepath.Join(c.DataDir, "sources")
+	}
+	if m.Command == "dump" && c.Format != "jsonl" && c.Format != "csv" {
+		return fmt.Errorf("dump: --format %q: want jsonl or csv", c.Format)
+	}
+	if m.Command == "sources" && (len(c.Args) == 0 || (c.Args[0] != "list" && c.Args[0] != "validate")) {
+		return errors.New("sources: want 'sources list' or 'sources validate FILE...'")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	}
+	return nil
+}
+
+// Run runs the command. For serve it starts everything and returns; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	switch m.Command {
+	case "serve":
+		return m.serve(ctx)
+	case "crawl":
+		return m.crawl(ctx)
+	case "reindex":
+		return m.reindex(ctx)
+	case "dump":
+		return m.dump(ctx)
+	case "sources":
+		if m.Config.Args[0] == "validate" {
+			return m.validateSources(m.Config.Args[1:])
+		}
+		return m.listSources(ctx)
+	}
+	return fmt.Errorf("unknown command %q", m.Command)
+}
+
+// Close stops what Run started, in order: the HTTP server, the crawls, the index
+// follower, then the index and the store.
+func (m *Main) Close() error {
+	if m.app == nil {
+		return nil
+	}
+	err := m.app.close()
+	m.app = nil
+	return err
+}
+
+func env(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}

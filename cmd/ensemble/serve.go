@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ensemble-be/ensemble/api"
+	"github.com/ensemble-be/ensemble/crawler"
+	"github.com/ensemble-be/ensemble/index"
+	"github.com/ensemble-be/ensemble/sources"
+	"github.com/ensemble-be/ensemble/sources/demo"
+)
+
+// serve opens the store and the index, catches the index up, registers the catalog
+// (and the demo) sources, starts their schedules, crawls them once and serves the API.
+// It returns once everything is started; Close stops it.
+func (m *Main) serve(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	if a.index, err = index.Open(m.indexPath()); err != nil {
+		return err
+	}
+	if n, err := a.catchUp(ctx); err != nil {
+		return fmt.Errorf("index catch-up: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("index caught up with the store", "changes", n)
+	}
+
+	defs, err := m.loadCatalog(ctx, a.store)
+	if err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		demoDefs, err := m.startDemo(ctx)
+		if err != nil {
+			return err
+		}
+		defs = append(defs, demoDefs...)
+	}
+
+	bg, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.scheduler = crawler.NewScheduler(m.newCrawler(a), m.Logger)
+	ids := make([]string, 0, len(defs))
+	for _, def := range defs {
+		if err := a.scheduler.Set(def); err != nil {
+			return err
+		}
+		ids = append(ids, def.ID)
+	}
+	a.scheduler.Start(bg)
+	a.wg.Go(func() { a.followChanges(bg) })
+	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
+
+	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version})
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.http = srv.HTTPServer(ln.Addr().String())
+	go func() {
+		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server stopped", "error", err)
+		}
+	}()
+	m.Config.Addr = ln.Addr().String()
+	m.Logger.Info("serving", "addr", "http://"+m.Config.Addr, "sources", len(defs), "data", m.Config.DataDir,
+		"try", "curl 'http://"+m.Config.Addr+"/api/v1/search?q=groupe+de+parole'")
+	return nil
+}
+
+// startDemo serves the bundled fictional partner site on a loopback port and
+// registers its sources.
+func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, error) {
+	ln, err := listenLoopback(m.Config.DemoAddr)
+	if err != nil {
+		return nil, fmt.Errorf("demo site: %w", err)
+	}
+	a := m.app
+	a.demo = &http.Server{Handler: demo.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go a.demo.Serve(ln)
+	base := "http://" + ln.Addr().String()
+	defs := demo.Definitions(base)
+	for _, def := range defs {
+		if err := a.store.PutSource(ctx, def, "demo"); err != nil {
+			return nil, err
+		}
+	}
+	m.Logger.Info("demo partner site", "url", base+"/", "sources", len(defs))
+	return defs, nil
+}
