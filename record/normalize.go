@@ -261,8 +261,12 @@ func (r *Record) normalizePlace(place, address, postcode, city string, d Default
 	if loc.Postcode == "" {
 		loc.Postcode, loc.City = d.Postcode, firstNonEmpty(loc.City, d.City)
 	}
-	if loc.Name == loc.Postcode+" "+loc.City {
-		loc.Name = ""
+	// "Maison des Associations, 1060 Saint-Gilles": the name is what precedes the
+	// postcode and city, which have fields of their own.
+	if loc.Postcode != "" {
+		if i := strings.Index(loc.Name, loc.Postcode); i >= 0 {
+			loc.Name = strings.TrimRight(strings.TrimSpace(loc.Name[:i]), ",;-–")
+		}
 	}
 	if loc.Postcode != "" {
 		n, err := strconv.Atoi(loc.Postcode)

@@ -146,6 +146,7 @@ func TestNormalize(t *testing.T) {
 		{"schedule.end", r.Schedule.End.Format(time.RFC3339), "2027-01-14T20:30:00+01:00"},
 		{"location.postcode", r.Location.Postcode, "1060"},
 		{"location.city", r.Location.City, "Saint-Gilles"},
+		{"location.name", r.Location.Name, "Maison des Associations"},
 		{"location.region", r.Location.Region, "Brussels"},
 		{"contact.phone", r.Contact.Phone, "+32470000012"},
 		{"contact.email", r.Contact.Email, "contact@entrelacs.example.org"},
