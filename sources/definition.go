@@ -11,9 +11,9 @@ import (
 type Kind string
 
 const (
-	KindHTML   Kind = "html"
-	KindJSONLD Kind = "jsonld"
-	KindCSV    Kind = "csv"
+	KindHTML   Kind = "html"   // web pages read with CSS selectors (HTMLOptions)
+	KindJSONLD Kind = "jsonld" // schema.org JSON-LD in web pages, or a JSON document
+	KindCSV    Kind = "csv"    // a CSV file with a header row (CSVOptions)
 )
 
 // Definition describes one source: where it is, how to read it, when to crawl it, and
@@ -33,7 +33,9 @@ type Definition struct {
 }
 
 // HTMLOptions maps a listing page onto listings with CSS selectors. A selector may end
-// in "@attr" to take an attribute instead of the text ("a.more@href", "time@datetime").
+// in "@attr" to take an attribute instead of the text ("a.more@href", "time@datetime");
+// "@attr" alone reads the listing element's own attribute ("@data-id"). Link and Next
+// read href when they name no attribute.
 type HTMLOptions struct {
 	List     string            `json:"list" yaml:"list"`                     // one element per listing
 	Link     string            `json:"link,omitempty" yaml:"link,omitempty"` // within a listing: its detail page
