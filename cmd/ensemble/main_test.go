@@ -220,7 +220,9 @@ func waitFirstCrawl(t *testing.T, m *Main, base string) {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		var list struct {
-			Sources []struct{ LastRun *record.Run `json:"last_run"` } `json:"sources"`
+			Sources []struct {
+				LastRun *record.Run `json:"last_run"`
+			} `json:"sources"`
 		}
 		getJSON(t, base+"/api/v1/sources", http.StatusOK, &list)
 		done := len(list.Sources) == 3
@@ -510,4 +512,3 @@ func TestParseFlagsErrors(t *testing.T) {
 		}
 	}
 }
-
