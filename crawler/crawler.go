@@ -213,7 +213,7 @@ func (c *Crawler) fetch(ctx context.Context, cr *crawl) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl not started: %w", err)
 	}
-	f := c.newFetcher(ctx)
+	f := c.newFetcher(ctx, def)
 	maxPages := sources.DefaultMaxPages
 	if def.HTML != nil && def.HTML.MaxPages > 0 {
 		maxPages = def.HTML.MaxPages

@@ -590,25 +590,39 @@ func TestFetchCancel(t *testing.T) {
 }
 
 func TestFetchDelay(t *testing.T) {
-	s := newSite(t, agendaRoutes(t))
 	const delay = 150 * time.Millisecond
-	New(nil, Options{Delay: delay}).Fetch(context.Background(), agendaDef(s.URL))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var last time.Time
-	n := 0
-	for _, h := range s.hits {
-		if h.uri == "/robots.txt" {
-			continue
-		}
-		if n > 0 && h.at.Sub(last) < delay-10*time.Millisecond {
-			t.Errorf("site received %s %v after the previous request, want at least %v", h.uri, h.at.Sub(last), delay)
-		}
-		last = h.at
-		n++
+	tests := []struct {
+		name       string
+		optsDelay  time.Duration
+		crawlDelay string // the definition's override
+	}{
+		{"crawler default", delay, ""},
+		{"source override", -1, "150ms"},
 	}
-	if n != 5 {
-		t.Errorf("site received %d pages, want 5", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSite(t, agendaRoutes(t))
+			def := agendaDef(s.URL)
+			def.CrawlDelay = tt.crawlDelay
+			New(nil, Options{Delay: tt.optsDelay}).Fetch(context.Background(), def)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			var last time.Time
+			n := 0
+			for _, h := range s.hits {
+				if h.uri == "/robots.txt" {
+					continue
+				}
+				if n > 0 && h.at.Sub(last) < delay-10*time.Millisecond {
+					t.Errorf("site received %s %v after the previous request, want at least %v", h.uri, h.at.Sub(last), delay)
+				}
+				last = h.at
+				n++
+			}
+			if n != 5 {
+				t.Errorf("site received %d pages, want 5", n)
+			}
+		})
 	}
 }
 

@@ -55,12 +55,16 @@ type fetcher struct {
 	contentType string
 }
 
-func (c *Crawler) newFetcher(ctx context.Context) *fetcher {
+func (c *Crawler) newFetcher(ctx context.Context, def sources.Definition) *fetcher {
+	delay := c.opts.Delay
+	if d, ok := def.Delay(); ok {
+		delay = d // the source's own setting wins over the crawler's default
+	}
 	f := &fetcher{
 		ctx:     ctx,
 		tr:      &transport{base: c.opts.Transport, ctx: ctx, robots: map[string]int{}},
 		maxBody: c.opts.MaxBodySize,
-		delay:   c.opts.Delay,
+		delay:   delay,
 		now:     c.opts.Now,
 		last:    map[string]time.Time{},
 	}

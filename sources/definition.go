@@ -4,6 +4,8 @@
 package sources
 
 import (
+	"time"
+
 	"github.com/ensemble-be/ensemble/record"
 )
 
@@ -28,8 +30,11 @@ type Definition struct {
 	Attribution string          `json:"attribution" yaml:"attribution"`
 	Language    string          `json:"language" yaml:"language"` // fr, nl, de, en
 	Defaults    record.Defaults `json:"defaults" yaml:"defaults"`
-	HTML        *HTMLOptions    `json:"html,omitempty" yaml:"html,omitempty"`
-	CSV         *CSVOptions     `json:"csv,omitempty" yaml:"csv,omitempty"`
+	// CrawlDelay overrides the crawler's pause between requests to this source's host
+	// (a Go duration: "500ms", "2s"); "" keeps the crawler's default.
+	CrawlDelay string       `json:"crawl_delay,omitempty" yaml:"crawl_delay,omitempty"`
+	HTML       *HTMLOptions `json:"html,omitempty" yaml:"html,omitempty"`
+	CSV        *CSVOptions  `json:"csv,omitempty" yaml:"csv,omitempty"`
 }
 
 // HTMLOptions maps a listing page onto listings with CSS selectors. A selector may end
@@ -59,6 +64,16 @@ type CSVOptions struct {
 
 // DefaultMaxPages bounds pagination when a definition sets no MaxPages.
 const DefaultMaxPages = 20
+
+// Delay is the parsed CrawlDelay, and false when the definition sets none (or an
+// invalid one, which Validate reports).
+func (d Definition) Delay() (time.Duration, bool) {
+	if d.CrawlDelay == "" {
+		return 0, false
+	}
+	v, err := time.ParseDuration(d.CrawlDelay)
+	return v, err == nil && v >= 0
+}
 
 // Origin is what normalization needs to know of this source for a listing found at pageURL.
 func (d Definition) Origin(pageURL string) record.Origin {

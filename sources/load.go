@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ensemble-be/ensemble/record"
 	"gopkg.in/yaml.v3"
@@ -196,6 +197,11 @@ func (d Definition) Validate() error {
 		bad("license", "%q is not an SPDX license id", d.License)
 	}
 	validateDefaults(d.Defaults, bad)
+	if d.CrawlDelay != "" {
+		if v, err := time.ParseDuration(d.CrawlDelay); err != nil || v < 0 || v > time.Minute {
+			bad("crawl_delay", "%q is not a duration between 0s and 1m (e.g. \"500ms\", \"2s\")", d.CrawlDelay)
+		}
+	}
 
 	switch d.Kind {
 	case KindHTML:

@@ -114,11 +114,14 @@ func Definitions(baseURL string) []sources.Definition {
 	base := strings.TrimRight(baseURL, "/")
 	return []sources.Definition{
 		{
-			ID:          "demo-entrelacs",
-			Name:        "Réseau Entrelacs (Bruxelles) — démo",
-			URL:         base + "/entrelacs/agenda/",
-			Kind:        sources.KindHTML,
-			Schedule:    "*/30 * * * *",
+			ID:       "demo-entrelacs",
+			Name:     "Réseau Entrelacs (Bruxelles) — démo",
+			URL:      base + "/entrelacs/agenda/",
+			Kind:     sources.KindHTML,
+			Schedule: "*/30 * * * *",
+			// The demo site is Ensemble's own loopback server: no need to wait a
+			// second between its 18 pages.
+			CrawlDelay:  "100ms",
 			License:     "CC-BY-4.0",
 			Attribution: "Réseau Entrelacs (Bruxelles) — réseau fictif, données de démonstration",
 			Language:    "fr",
