@@ -14,16 +14,15 @@ func (s *Server) routes() http.Handler {
 
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
 
-	v1 := r.PathPrefix("/api/v1").Subrouter()
-	v1.NotFoundHandler = r.NotFoundHandler
-	v1.MethodNotAllowedHandler = r.MethodNotAllowedHandler
-	v1.HandleFunc("/search", s.handleSearch).Methods(http.MethodGet)
-	v1.HandleFunc("/records/{id}", s.handleRecord).Methods(http.MethodGet)
-	v1.HandleFunc("/sources", s.handleSources).Methods(http.MethodGet)
-	v1.HandleFunc("/sources/{id}", s.handleSource).Methods(http.MethodGet)
-	v1.HandleFunc("/sources/{id}/runs", s.handleSourceRuns).Methods(http.MethodGet)
-	v1.HandleFunc("/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
-	v1.HandleFunc("/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
+	// Full paths on the root router: in a mux subrouter a wrong method answers 404.
+	const v1 = "/api/v1"
+	r.HandleFunc(v1+"/search", s.handleSearch).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/records/{id}", s.handleRecord).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/sources", s.handleSources).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/sources/{id}", s.handleSource).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/sources/{id}/runs", s.handleSourceRuns).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
 	return r
 }
 

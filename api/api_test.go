@@ -1,0 +1,303 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/sources"
+)
+
+// memStore holds records in memory. The real store is exercised by the store
+// package's tests and the end-to-end test in cmd/ensemble; here the HTTP layer is
+// under test.
+type memStore struct {
+	recs    []record.Record
+	sources []sources.Registered
+	runs    map[string][]record.Run
+	failAt  int // Snapshot yields an error after this many records (0: never)
+}
+
+func (m *memStore) Record(_ context.Context, id string) (record.Record, error) {
+	for _, r := range m.recs {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	return record.Record{}, fmt.Errorf("record %s: %w", id, record.ErrNotFound)
+}
+
+func (m *memStore) Records(ctx context.Context, ids []string) ([]record.Record, error) {
+	var out []record.Record
+	for _, id := range ids {
+		if r, err := m.Record(ctx, id); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) Sources(context.Context) ([]sources.Registered, error) { return m.sources, nil }
+
+func (m *memStore) Source(_ context.Context, id string) (sources.Registered, error) {
+	for _, s := range m.sources {
+		if s.Definition.ID == id {
+			return s, nil
+		}
+	}
+	return sources.Registered{}, fmt.Errorf("source %s: %w", id, record.ErrNotFound)
+}
+
+func (m *memStore) Runs(_ context.Context, source string, limit int) ([]record.Run, error) {
+	runs := m.runs[source]
+	return runs[:min(limit, len(runs))], nil
+}
+
+func (m *memStore) Snapshot(_ context.Context, fn func(int64, iter.Seq2[record.Record, error]) error) error {
+	return fn(int64(len(m.recs)), func(yield func(record.Record, error) bool) {
+		for i, r := range m.recs {
+			if m.failAt > 0 && i == m.failAt {
+				yield(record.Record{}, errors.New("disk on fire"))
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	})
+}
+
+// titleSearcher matches records whose title contains the query, and remembers the
+// query it was given.
+type titleSearcher struct {
+	store *memStore
+	last  SearchQuery
+}
+
+func (s *titleSearcher) Search(_ context.Context, q SearchQuery) (SearchResult, error) {
+	s.last = q
+	var ids []string
+	for _, r := range s.store.recs {
+		if strings.Contains(strings.ToLower(r.Title), strings.ToLower(q.Text)) {
+			ids = append(ids, r.ID)
+		}
+	}
+	total := uint64(len(ids))
+	from := min((q.Page-1)*q.PerPage, len(ids))
+	return SearchResult{Total: total, IDs: ids[from:min(from+q.PerPage, len(ids))]}, nil
+}
+
+func newTestServer(t *testing.T, n int) (*httptest.Server, *memStore, *titleSearcher) {
+	t.Helper()
+	st := &memStore{runs: map[string][]record.Run{"net": {{ID: 2, Source: "net", Status: record.RunOK}, {ID: 1, Source: "net", Status: record.RunFailed, Error: "503"}}}}
+	st.sources = []sources.Registered{{Definition: sources.Definition{ID: "net", Name: "Réseau", Kind: sources.KindHTML}, Origin: "catalog"}}
+	for i := range n {
+		r, err := record.Normalize(record.Origin{Source: "net", Language: "fr"}, record.Listing{
+			LocalID: fmt.Sprint(i), Fields: map[string]string{record.FieldTitle: fmt.Sprintf("Groupe de parole %02d", i)},
+		}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Contact.Person = "Personne Privée"
+		st.recs = append(st.recs, r)
+	}
+	se := &titleSearcher{store: st}
+	ts := httptest.NewServer(New(Options{Store: st, Searcher: se}).Handler())
+	t.Cleanup(ts.Close)
+	return ts, st, se
+}
+
+func get(t *testing.T, u string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	return resp, body
+}
+
+func TestParseSearch(t *testing.T) {
+	tests := []struct {
+		query     string
+		wantParam string // "" = valid
+		check     func(SearchQuery) bool
+	}{
+		{"q=groupe", "", func(q SearchQuery) bool { return q.Text == "groupe" && q.Page == 1 && q.PerPage == 20 }},
+		{"kind=intervision,webinar&kind=workshop", "", func(q SearchQuery) bool {
+			return slices.Equal(q.Kinds, []string{"intervision", "webinar", "workshop"})
+		}},
+		{"status=withdrawn", "", func(q SearchQuery) bool { return slices.Equal(q.Statuses, []string{"withdrawn"}) }},
+		{"page=3&per_page=100", "", func(q SearchQuery) bool { return q.Page == 3 && q.PerPage == 100 }},
+		{"page=0", "page", nil},
+		{"page=x", "page", nil},
+		{"per_page=101", "per_page", nil},
+		{"per_page=0", "per_page", nil},
+		{"page=101&per_page=100", "page", nil},
+		{"kind=chorale", "kind", nil},
+		{"status=deleted", "status", nil},
+		{"sort=date", "sort", nil},
+		{"q=" + strings.Repeat("a", 501), "q", nil},
+	}
+	for _, tt := range tests {
+		v, _ := url.ParseQuery(tt.query)
+		q, err := parseSearch(v)
+		var pe *paramError
+		switch {
+		case tt.wantParam == "" && err != nil:
+			t.Errorf("parseSearch(%q) = %v, want no error", tt.query, err)
+		case tt.wantParam == "" && !tt.check(q):
+			t.Errorf("parseSearch(%q) = %+v", tt.query, q)
+		case tt.wantParam != "" && (!errors.As(err, &pe) || pe.Param != tt.wantParam):
+			t.Errorf("parseSearch(%q) = %v, want an error on %s", tt.query, err, tt.wantParam)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ts, _, se := newTestServer(t, 25)
+	resp, body := get(t, ts.URL+"/api/v1/search?q=groupe&per_page=10&page=2&lang=nl")
+	if resp.StatusCode != 200 {
+		t.Fatalf("search = %d: %s", resp.StatusCode, body)
+	}
+	var sr SearchResponse
+	if err := json.Unmarshal(body, &sr); err != nil {
+		t.Fatal(err)
+	}
+	if sr.Total != 25 || len(sr.Results) != 10 || sr.Pages != 3 || sr.Results[0].Title != "Groupe de parole 10" {
+		t.Errorf("search page 2 = total %d, %d results, %d pages, first %q", sr.Total, len(sr.Results), sr.Pages, sr.Results[0].Title)
+	}
+	if sr.Links["next"] == "" || sr.Links["prev"] == "" || !strings.Contains(sr.Links["next"], "page=3") {
+		t.Errorf("links = %v", sr.Links)
+	}
+	if sr.Crisis.Lines[1].Number != "1813" {
+		t.Errorf("crisis block for lang=nl = %+v, want the Zelfmoordlijn second", sr.Crisis)
+	}
+	if se.last.Page != 2 || se.last.PerPage != 10 {
+		t.Errorf("searcher got %+v", se.last)
+	}
+	if strings.Contains(string(body), "Personne Privée") {
+		t.Errorf("search results show the contact person")
+	}
+}
+
+func TestCrisisLanguage(t *testing.T) {
+	tests := []struct{ lang, accept, want string }{
+		{"", "", "fr"},
+		{"en", "nl-BE", "en"},
+		{"", "nl-BE,nl;q=0.9", "nl"},
+		{"", "es, de;q=0.5", "de"},
+		{"xx", "", "fr"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/api/v1/search?lang="+tt.lang, nil)
+		r.Header.Set("Accept-Language", tt.accept)
+		if got := requestLanguage(r); got != tt.want {
+			t.Errorf("requestLanguage(lang=%q, Accept-Language %q) = %q, want %q", tt.lang, tt.accept, got, tt.want)
+		}
+	}
+}
+
+func TestProblems(t *testing.T) {
+	ts, st, _ := newTestServer(t, 1)
+	tests := []struct {
+		method, path string
+		status       int
+		param        string
+	}{
+		{"GET", "/api/v1/search?per_page=500", 400, "per_page"},
+		{"GET", "/api/v1/search?colour=blue", 400, "colour"},
+		{"GET", "/api/v1/records/nope", 404, ""},
+		{"GET", "/api/v1/sources/nope", 404, ""},
+		{"GET", "/api/v1/sources/nope/runs", 404, ""},
+		{"GET", "/api/v1/sources/net/runs?limit=0", 400, "limit"},
+		{"GET", "/api/v1/nothing-here", 404, ""},
+		{"POST", "/api/v1/search", 405, ""},
+		{"GET", "/api/v1/records/" + st.recs[0].ID, 200, ""},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p Problem
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s %s = %d, want %d", tt.method, tt.path, resp.StatusCode, tt.status)
+			continue
+		}
+		if tt.status == 200 {
+			continue
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" || p.Status != tt.status || p.Title == "" {
+			t.Errorf("%s %s: content type %q, problem %+v", tt.method, tt.path, ct, p)
+		}
+		if tt.param != "" && (len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != tt.param) {
+			t.Errorf("%s %s: invalid params %+v, want %s", tt.method, tt.path, p.InvalidParams, tt.param)
+		}
+	}
+}
+
+func TestSourcesAndRuns(t *testing.T) {
+	ts, _, _ := newTestServer(t, 1)
+	_, body := get(t, ts.URL+"/api/v1/sources")
+	var list struct{ Sources []SourceView }
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Sources) != 1 || list.Sources[0].LastRun == nil || list.Sources[0].LastRun.ID != 2 {
+		t.Fatalf("sources = %s", body)
+	}
+	_, body = get(t, ts.URL+"/api/v1/sources/net/runs?limit=1")
+	var runs struct{ Runs []record.Run }
+	json.Unmarshal(body, &runs)
+	if len(runs.Runs) != 1 || runs.Runs[0].ID != 2 {
+		t.Errorf("runs?limit=1 = %s", body)
+	}
+}
+
+func TestDumps(t *testing.T) {
+	ts, st, _ := newTestServer(t, 3)
+	resp, body := get(t, ts.URL+"/api/v1/dump.csv")
+	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if err != nil || len(rows) != 4 || resp.Header.Get("X-Ensemble-Seq") != "3" {
+		t.Fatalf("dump.csv: %d rows, %v, seq %q", len(rows), err, resp.Header.Get("X-Ensemble-Seq"))
+	}
+	_, body = get(t, ts.URL+"/api/v1/dump.jsonl")
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if len(lines) != 3 || strings.Contains(string(body), "Personne Privée") {
+		t.Fatalf("dump.jsonl: %d lines (or shows the contact person)", len(lines))
+	}
+	// A failure mid-stream cuts the body short; it cannot turn into an error status.
+	st.failAt = 2
+	_, body = get(t, ts.URL+"/api/v1/dump.jsonl")
+	if n := strings.Count(string(body), "\n"); n != 2 {
+		t.Errorf("dump failing after 2 records wrote %d lines, want 2", n)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	ts, _, _ := newTestServer(t, 0)
+	resp, body := get(t, ts.URL+"/healthz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
+		t.Errorf("healthz = %d %s", resp.StatusCode, body)
+	}
+}
