@@ -25,7 +25,8 @@ func (s *Server) handleDumpCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 // streamDump opens a store snapshot and lets write stream it. Once the first byte is
-// out the status cannot change: a failure then is logged and the body cut short.
+// out the status cannot change: a failure then is logged and the connection aborted,
+// so the client sees a broken transfer rather than a dump that looks complete.
 func (s *Server) streamDump(w http.ResponseWriter, r *http.Request, contentType, filename string,
 	write func(iter.Seq2[record.Record, error]) error) {
 	// A dump may take longer than the server's write timeout.
@@ -44,5 +45,6 @@ func (s *Server) streamDump(w http.ResponseWriter, r *http.Request, contentType,
 			return
 		}
 		s.log.Error("dump cut short", "path", r.URL.Path, "error", err)
+		panic(http.ErrAbortHandler) // net/http closes the connection without ending the body
 	}
 }
