@@ -46,6 +46,9 @@ func main() {
 	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && m.Command == "serve" {
+		m.Logger.Info("stopped: crawls cancelled, index and store closed")
+	}
 	if err != nil {
 		fmt.Fprintln(m.Stderr, "ensemble:", err)
 		os.Exit(1)
