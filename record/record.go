@@ -104,7 +104,8 @@ type Location struct {
 	Name     string `json:"name"`
 	Address  string `json:"address"`
 	Postcode string `json:"postcode"`
-	City     string `json:"city"`
+	City     string `json:"city"`    // the locality
+	Commune  string `json:"commune"` // the municipality the locality belongs to
 	Province string `json:"province"`
 	Region   string `json:"region"` // Brussels, Flanders, Wallonia
 	Country  string `json:"country"`
