@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,7 +25,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the document changes: an index built
 // with another version is refused by Open (ErrOutdated) and must be rebuilt.
-const schemaVersion = "1"
+const schemaVersion = "2" // 2: flags
 
 // docType is the bleve type of every document; see document.BleveType.
 const docType = "record"
@@ -36,13 +37,19 @@ var languages = []string{"fr", "nl", "de", "en"}
 
 // Field names. Text fields are analyzed; keyword fields hold exact vocabulary ids.
 const (
-	fieldAll       = "all"        // title and body, every language, folded, not stemmed
-	fieldTitleSort = "title_sort" // folded title as one term, for sorting the empty query
-	fieldID        = "id"
-	fieldKind      = "kind"
-	fieldStatus    = "status"
-	fieldSource    = "source"
-	fieldLanguage  = "language"
+	fieldAll        = "all"        // title and body, every language, folded, not stemmed
+	fieldTitleSort  = "title_sort" // folded title as one term, for sorting the empty query
+	fieldID         = "id"
+	fieldKind       = "kind"
+	fieldStatus     = "status"
+	fieldSource     = "source"
+	fieldLanguage   = "language"
+	fieldAudiences  = "audiences"
+	fieldTopics     = "topics"
+	fieldAttendance = "attendance"
+	fieldRegion     = "region"
+	fieldPostcode   = "postcode"
+	fieldFlags      = "flags"
 )
 
 func titleField(lang string) string { return "title_" + lang }
@@ -144,7 +151,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	dm.AddFieldMappingsAt(fieldAll, text(foldAnalyzer, true)) // phrases need positions
 	for _, name := range []string{fieldID, fieldKind, fieldStatus, fieldSource, fieldLanguage,
-		"audiences", "topics", "attendance", "region", "postcode"} {
+		fieldAudiences, fieldTopics, fieldAttendance, fieldRegion, fieldPostcode, fieldFlags} {
 		dm.AddFieldMappingsAt(name, text(keyword.Name, false))
 	}
 	sort := text(keyword.Name, false)
@@ -169,6 +176,7 @@ type document struct {
 	Attendance string   `json:"attendance"`
 	Region     string   `json:"region"`
 	Postcode   string   `json:"postcode"`
+	Flags      []string `json:"flags"` // flag codes
 	TitleSort  string   `json:"title_sort"`
 	All        string   `json:"all"`
 	TitleFR    string   `json:"title_fr"`
@@ -199,6 +207,7 @@ func newDocument(r record.Record) document {
 		Attendance: r.Attendance,
 		Region:     r.Location.Region,
 		Postcode:   r.Location.Postcode,
+		Flags:      flagCodes(r.Flags),
 		TitleSort:  record.Fold(r.Title),
 		All:        joinNonEmpty(r.Title, body),
 	}
@@ -213,6 +222,17 @@ func newDocument(r record.Record) document {
 		d.TitleEN, d.TextEN = r.Title, body
 	}
 	return d
+}
+
+// flagCodes lists the distinct codes of flags.
+func flagCodes(flags []record.Flag) []string {
+	var codes []string
+	for _, f := range flags {
+		if !slices.Contains(codes, f.Code) {
+			codes = append(codes, f.Code)
+		}
+	}
+	return codes
 }
 
 // joinNonEmpty joins the non-empty values, one per line.

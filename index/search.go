@@ -46,6 +46,12 @@ type Query struct {
 	Sources []string
 	// Language keeps records in this language (record.Language); "" keeps all.
 	Language string
+	// Audiences, Topics, Attendance, Regions and Postcodes keep records with any of
+	// the values (ids as stored: the caller expands a parent term to its descendants).
+	Audiences, Topics, Attendance, Regions, Postcodes []string
+	// Flags keeps records carrying any of these flag codes; NoFlags drops records
+	// carrying any of them.
+	Flags, NoFlags []string
 	// Page is 1-based; 0 means 1. PerPage is 1 to MaxPerPage; 0 means DefaultPerPage.
 	// Page × PerPage may not exceed MaxDepth.
 	Page, PerPage int
@@ -146,15 +152,25 @@ func filterQuery(q Query) query.Query {
 		{fieldKind, q.Kinds},
 		{fieldSource, q.Sources},
 		{fieldLanguage, language},
+		{fieldAudiences, q.Audiences},
+		{fieldTopics, q.Topics},
+		{fieldAttendance, q.Attendance},
+		{fieldRegion, q.Regions},
+		{fieldPostcode, q.Postcodes},
+		{fieldFlags, q.Flags},
 	} {
 		if t := anyTerm(f.field, f.values); t != nil {
 			all = append(all, t)
 		}
 	}
+	var must query.Query = query.NewConjunctionQuery(all)
 	if len(all) == 1 {
-		return all[0]
+		must = all[0]
 	}
-	return query.NewConjunctionQuery(all)
+	if not := anyTerm(fieldFlags, q.NoFlags); not != nil {
+		return query.NewBooleanQuery([]query.Query{must}, nil, []query.Query{not})
+	}
+	return must
 }
 
 // anyTerm matches documents whose field holds any of values; nil for no values.

@@ -64,7 +64,7 @@ func (m *Main) crawl(ctx context.Context) error {
 	}
 	tw.Flush()
 
-	if a.index, err = index.Open(m.indexPath()); errors.Is(err, index.ErrLocked) {
+	if a.index, err = m.openIndex(ctx, a); errors.Is(err, index.ErrLocked) {
 		fmt.Fprintln(m.Stdout, "index in use by a running server: it will catch up by itself")
 	} else if err != nil {
 		return err
@@ -87,18 +87,41 @@ func (m *Main) reindex(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	var count int
-	var seq int64
+	count, seq, err := m.rebuildIndex(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "reindexed %d records up to change %d in %s\n", count, seq, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// rebuildIndex builds the index afresh from one consistent snapshot of the store.
+func (m *Main) rebuildIndex(ctx context.Context, a *app) (count int, seq int64, err error) {
 	err = a.store.Snapshot(ctx, func(s int64, recs iter.Seq2[record.Record, error]) error {
 		seq = s
 		count, err = index.Rebuild(ctx, m.indexPath(), s, recs)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("reindex: %w", err)
+		return 0, 0, fmt.Errorf("reindex: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "reindexed %d records up to change %d in %s\n", count, seq, time.Since(start).Round(time.Millisecond))
-	return nil
+	return count, seq, nil
+}
+
+// openIndex opens the index, rebuilding it from the store first when it was built by
+// another version of the program (its mapping changed): the index is derived data.
+func (m *Main) openIndex(ctx context.Context, a *app) (*index.Index, error) {
+	ix, err := index.Open(m.indexPath())
+	if !errors.Is(err, index.ErrOutdated) {
+		return ix, err
+	}
+	m.Logger.Warn("index built by another version: rebuilding it from the store", "error", err)
+	count, seq, err := m.rebuildIndex(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	m.Logger.Info("index rebuilt", "records", count, "seq", seq)
+	return index.Open(m.indexPath())
 }
 
 // dump writes every record, as JSONL or CSV, from one consistent snapshot.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ensemble-be/ensemble/api"
 	"github.com/ensemble-be/ensemble/crawler"
-	"github.com/ensemble-be/ensemble/index"
 	"github.com/ensemble-be/ensemble/sources"
 	"github.com/ensemble-be/ensemble/sources/demo"
 )
@@ -23,7 +22,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if a.index, err = index.Open(m.indexPath()); err != nil {
+	if a.index, err = m.openIndex(ctx, a); err != nil {
 		return err
 	}
 	if n, err := a.catchUp(ctx); err != nil {
