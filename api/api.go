@@ -44,6 +44,7 @@ type Store interface {
 	Sources(ctx context.Context) ([]sources.Registered, error)
 	Source(ctx context.Context, id string) (sources.Registered, error)
 	Runs(ctx context.Context, source string, limit int) ([]record.Run, error)
+	FlagCounts(ctx context.Context, source string) (map[string]int, error)
 	Snapshot(ctx context.Context, fn func(seq int64, records iter.Seq2[record.Record, error]) error) error
 }
 

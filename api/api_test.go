@@ -65,6 +65,18 @@ func (m *memStore) Runs(_ context.Context, source string, limit int) ([]record.R
 	return runs[:min(limit, len(runs))], nil
 }
 
+func (m *memStore) FlagCounts(_ context.Context, source string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, r := range m.recs {
+		for _, f := range r.Flags {
+			if r.Source == source && r.Status == record.StatusActive {
+				out[f.Code]++
+			}
+		}
+	}
+	return out, nil
+}
+
 func (m *memStore) Snapshot(_ context.Context, fn func(int64, iter.Seq2[record.Record, error]) error) error {
 	return fn(int64(len(m.recs)), func(yield func(record.Record, error) bool) {
 		for i, r := range m.recs {
@@ -257,7 +269,9 @@ func TestProblems(t *testing.T) {
 }
 
 func TestSourcesAndRuns(t *testing.T) {
-	ts, _, _ := newTestServer(t, 1)
+	ts, st, _ := newTestServer(t, 2)
+	st.recs[0].Flags = []record.Flag{{Code: "date_unparsed"}}
+	st.recs[1].Flags = []record.Flag{{Code: "date_unparsed"}, {Code: "unclassified"}}
 	_, body := get(t, ts.URL+"/api/v1/sources")
 	var list struct{ Sources []SourceView }
 	if err := json.Unmarshal(body, &list); err != nil {
@@ -265,6 +279,12 @@ func TestSourcesAndRuns(t *testing.T) {
 	}
 	if len(list.Sources) != 1 || list.Sources[0].LastRun == nil || list.Sources[0].LastRun.ID != 2 {
 		t.Fatalf("sources = %s", body)
+	}
+	_, body = get(t, ts.URL+"/api/v1/sources/net")
+	var one SourceView
+	json.Unmarshal(body, &one)
+	if one.Flags["date_unparsed"] != 2 || one.Flags["unclassified"] != 1 {
+		t.Errorf("source flags = %v, want date_unparsed 2, unclassified 1", one.Flags)
 	}
 	_, body = get(t, ts.URL+"/api/v1/sources/net/runs?limit=1")
 	var runs struct{ Runs []record.Run }

@@ -26,10 +26,12 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, rec.Public())
 }
 
-// SourceView is a source as the API shows it: its definition and its latest run.
+// SourceView is a source as the API shows it: its definition, its latest run and,
+// for one source, how many of its active records carry each quality flag.
 type SourceView struct {
 	sources.Registered
-	LastRun *record.Run `json:"last_run"`
+	LastRun *record.Run    `json:"last_run"`
+	Flags   map[string]int `json:"flags,omitempty"`
 }
 
 func (s *Server) sourceView(r *http.Request, reg sources.Registered) (SourceView, error) {
@@ -71,6 +73,9 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view, err := s.sourceView(r, reg)
+	if err == nil {
+		view.Flags, err = s.store.FlagCounts(r.Context(), reg.Definition.ID)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return

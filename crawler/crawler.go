@@ -315,6 +315,7 @@ func (cr *crawl) finish(err error, now time.Time) record.Crawl {
 	ids := map[string]int{} // record id → number of the listing kept
 	for i, fl := range cr.listings {
 		where := fmt.Sprintf("listing %d (%s)", i+1, cmp.Or(fl.listing.URL, fl.page))
+		fl.listing.Page = fl.page
 		r, err := record.Normalize(cr.def.Origin(fl.page), fl.listing, fl.fetched)
 		if err != nil {
 			cr.run.Rejected++

@@ -9,6 +9,9 @@ type Listing struct {
 	LocalID string `json:"local_id,omitempty"`
 	// URL is the absolute URL of the listing's own (detail) page, if any.
 	URL string `json:"url,omitempty"`
+	// Page is the document the listing was found in (relative links resolve against
+	// it); the crawler sets it so that re-normalizing needs no fetch.
+	Page string `json:"page,omitempty"`
 	// Fields holds the values found, keyed by the Field* names below; values are text
 	// as found (HTML may remain in descriptions; normalization cleans it).
 	Fields map[string]string `json:"fields"`

@@ -138,7 +138,7 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 		return nil // a partial crawl cannot tell what disappeared
 	}
 	for id, old := range existing {
-		if seen[id] || old.status != record.StatusActive {
+		if seen[id] || (old.status != record.StatusActive && old.status != record.StatusStale) {
 			continue
 		}
 		if err := setStatus(ctx, tx, id, record.StatusWithdrawn, at); err != nil {

@@ -141,6 +141,32 @@ func (a *app) followChanges(ctx context.Context) {
 	}
 }
 
+// markStale marks records unseen for store.StaleAfter as stale, at start and then
+// every hour, until ctx ends.
+func (a *app) markStale(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		n, err := a.store.MarkStale(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("marking stale records failed", "error", err)
+		case n > 0:
+			a.log.Info("records marked stale", "records", n)
+			select {
+			case a.changed <- struct{}{}:
+			default:
+			}
+		}
+		timer.Reset(time.Hour)
+	}
+}
+
 // searcher adapts the index to the API's Searcher.
 type searcher struct{ ix *index.Index }
 

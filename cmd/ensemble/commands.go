@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,14 +65,8 @@ func (m *Main) crawl(ctx context.Context) error {
 	}
 	tw.Flush()
 
-	if a.index, err = m.openIndex(ctx, a); errors.Is(err, index.ErrLocked) {
-		fmt.Fprintln(m.Stdout, "index in use by a running server: it will catch up by itself")
-	} else if err != nil {
+	if err := m.catchUpIfFree(ctx, a); err != nil {
 		return err
-	} else if n, err := a.catchUp(ctx); err != nil {
-		return fmt.Errorf("index catch-up: %w", err)
-	} else {
-		fmt.Fprintf(m.Stdout, "index: %d changes applied\n", n)
 	}
 	if failed > 0 {
 		return fmt.Errorf("crawl: %d of %d sources failed", failed, len(defs))
@@ -92,6 +87,60 @@ func (m *Main) reindex(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "reindexed %d records up to change %d in %s\n", count, seq, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// renormalize runs normalization again over the stored verbatim listings of every
+// source (or --source): records whose result changed are updated and logged, and the
+// index follows (now, or when the running server catches up).
+func (m *Main) renormalize(ctx context.Context) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	registered, err := a.store.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE	RECORDS	CHANGED	REJECTED NOW")
+	done := 0
+	for _, reg := range registered {
+		def := reg.Definition
+		if m.Config.Source != "" && def.ID != m.Config.Source {
+			continue
+		}
+		res, err := a.store.Renormalize(ctx, def.ID, func(l record.Listing, fetched time.Time) (record.Record, error) {
+			return record.Normalize(def.Origin(cmp.Or(l.Page, def.URL)), l, fetched)
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", def.ID, res.Records, res.Changed, res.Failed)
+		done++
+	}
+	tw.Flush()
+	if m.Config.Source != "" && done == 0 {
+		return fmt.Errorf("renormalize: no source %q (see 'ensemble sources list')", m.Config.Source)
+	}
+	return m.catchUpIfFree(ctx, a)
+}
+
+// catchUpIfFree brings the index up to date, unless a running server holds it (it
+// then catches up by itself).
+func (m *Main) catchUpIfFree(ctx context.Context, a *app) error {
+	var err error
+	if a.index, err = m.openIndex(ctx, a); errors.Is(err, index.ErrLocked) {
+		fmt.Fprintln(m.Stdout, "index in use by a running server: it will catch up by itself")
+		return nil
+	} else if err != nil {
+		return err
+	}
+	n, err := a.catchUp(ctx)
+	if err != nil {
+		return fmt.Errorf("index catch-up: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "index: %d changes applied\n", n)
 	return nil
 }
 

@@ -4,6 +4,7 @@
 //	ensemble serve [--demo]                 crawl on schedule and serve the API
 //	ensemble crawl [--source ID]            crawl once, print a summary
 //	ensemble reindex                        rebuild the index from the store
+//	ensemble renormalize [--source ID]      normalize the stored listings again
 //	ensemble dump --format jsonl|csv [--out FILE|-]
 //	ensemble sources list | validate FILE...
 //
@@ -65,7 +66,7 @@ type Config struct {
 	CrawlDelay time.Duration // --crawl-delay, ENSEMBLE_CRAWL_DELAY: pause between requests to a host
 	UserAgent  string        // --user-agent, ENSEMBLE_USER_AGENT
 	LogLevel   string        // --log-level, ENSEMBLE_LOG_LEVEL: debug, info, warn, error
-	Source     string        // crawl --source
+	Source     string        // crawl and renormalize --source
 	Format     string        // dump --format
 	Out        string        // dump --out
 	Args       []string      // what follows the subcommand's flags
@@ -94,6 +95,7 @@ commands:
   serve [--demo]                        crawl on schedule and serve the API
   crawl [--source ID]                   crawl once (all sources, or one) and print a summary
   reindex                               rebuild the search index from the store
+  renormalize [--source ID]             normalize the stored listings again, without fetching
   dump --format jsonl|csv [--out FILE]  write every record (to stdout with --out -)
   sources list                          list the sources in the store and the catalog
   sources validate FILE...              check source definition files
@@ -131,6 +133,8 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&c.Source, "source", "", "crawl only this source id")
 		crawlFlags()
 	case "reindex":
+	case "renormalize":
+		fs.StringVar(&c.Source, "source", "", "only this source id")
 	case "dump":
 		fs.StringVar(&c.Format, "format", "jsonl", "jsonl or csv")
 		fs.StringVar(&c.Out, "out", "-", "file to write, or - for stdout")
@@ -176,6 +180,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.crawl(ctx)
 	case "reindex":
 		return m.reindex(ctx)
+	case "renormalize":
+		return m.renormalize(ctx)
 	case "dump":
 		return m.dump(ctx)
 	case "sources":

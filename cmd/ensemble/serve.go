@@ -55,6 +55,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	a.scheduler.Start(bg)
 	a.wg.Go(func() { a.followChanges(bg) })
+	a.wg.Go(func() { a.markStale(bg) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
 	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version})
