@@ -18,12 +18,18 @@ import (
 // SearchQuery is a parsed and validated search request.
 type SearchQuery struct {
 	Text     string
-	Kinds    []string
+	Kinds    []string // taxonomy ids, parents already expanded to their descendants
 	Statuses []string // empty means active only
 	Sources  []string
 	Language string
-	Page     int // 1-based
-	PerPage  int
+	// Audiences and Topics are taxonomy ids, expanded like Kinds.
+	Audiences, Topics []string
+	Attendance        []string
+	Regions           []string
+	Postcodes         []string
+	Flags, NoFlags    []string // flag codes a record must carry (any) / must not carry
+	Page              int      // 1-based
+	PerPage           int
 }
 
 // SearchResult is a page of ids of matching records, best first, and how many match.

@@ -152,9 +152,25 @@ func TestParseSearch(t *testing.T) {
 		check     func(SearchQuery) bool
 	}{
 		{"q=groupe", "", func(q SearchQuery) bool { return q.Text == "groupe" && q.Page == 1 && q.PerPage == 20 }},
-		{"kind=intervision,webinar&kind=workshop", "", func(q SearchQuery) bool {
-			return slices.Equal(q.Kinds, []string{"intervision", "webinar", "workshop"})
+		{"kind=intervision,webinar", "", func(q SearchQuery) bool {
+			return slices.Equal(q.Kinds, []string{"intervision", "webinar"})
 		}},
+		// A parent finds its children; labels and synonyms name terms too.
+		{"kind=professional-group", "", func(q SearchQuery) bool {
+			return slices.Contains(q.Kinds, "intervision") && slices.Contains(q.Kinds, "balint-group") &&
+				slices.Contains(q.Kinds, "professional-group")
+		}},
+		{"kind=Groupe+de+parole", "", func(q SearchQuery) bool { return slices.Equal(q.Kinds, []string{"discussion-group"}) }},
+		{"audience=relatives&topic=grief", "", func(q SearchQuery) bool {
+			return slices.Contains(q.Audiences, "relatives") && slices.Contains(q.Topics, "grief")
+		}},
+		{"region=Bruxelles&postcode=1060&flag=date_unparsed&no_flag=unclassified", "", func(q SearchQuery) bool {
+			return slices.Equal(q.Regions, []string{"Brussels"}) && slices.Equal(q.Postcodes, []string{"1060"}) &&
+				slices.Equal(q.Flags, []string{"date_unparsed"}) && slices.Equal(q.NoFlags, []string{"unclassified"})
+		}},
+		{"topic=astrology", "topic", nil},
+		{"region=Paris", "region", nil},
+		{"postcode=75001", "postcode", nil},
 		{"status=withdrawn", "", func(q SearchQuery) bool { return slices.Equal(q.Statuses, []string{"withdrawn"}) }},
 		{"page=3&per_page=100", "", func(q SearchQuery) bool { return q.Page == 3 && q.PerPage == 100 }},
 		{"page=0", "page", nil},
@@ -316,6 +332,30 @@ func TestDumps(t *testing.T) {
 	defer resp.Body.Close()
 	if _, err := io.ReadAll(resp.Body); err == nil {
 		t.Errorf("dump failing after 2 records ended cleanly, want a broken transfer")
+	}
+}
+
+func TestTaxonomy(t *testing.T) {
+	ts, _, _ := newTestServer(t, 0)
+	_, body := get(t, ts.URL+"/api/v1/taxonomy?facet=kind")
+	var tax struct{ Terms []record.Term }
+	if err := json.Unmarshal(body, &tax); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, term := range tax.Terms {
+		if term.Facet != record.FacetKind {
+			t.Errorf("facet=kind returned a %s term %s", term.Facet, term.ID)
+		}
+		if term.ID == "discussion-group" {
+			found = term.Labels["nl"] != "" && term.Labels["fr"] != ""
+		}
+	}
+	if !found {
+		t.Errorf("taxonomy has no discussion-group with fr and nl labels: %s", body)
+	}
+	if resp, _ := get(t, ts.URL+"/api/v1/taxonomy?facet=colour"); resp.StatusCode != 400 {
+		t.Errorf("facet=colour = %d, want 400", resp.StatusCode)
 	}
 }
 

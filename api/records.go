@@ -102,3 +102,20 @@ func (s *Server) handleSourceRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, map[string]any{"source": id, "runs": runs})
 }
+
+// handleTaxonomy serves GET /api/v1/taxonomy: every term of the vocabularies (kind,
+// audience, topic, facilitation, attendance) with its parent, labels in fr, nl, de
+// and en, synonyms and classifier rules; ?facet= keeps one vocabulary.
+func (s *Server) handleTaxonomy(w http.ResponseWriter, r *http.Request) {
+	tax := record.DefaultTaxonomy()
+	terms := tax.Terms()
+	if f := r.URL.Query().Get("facet"); f != "" {
+		terms = tax.Facet(record.Facet(f))
+		if len(terms) == 0 {
+			s.writeError(w, r, badParam("facet", "%q is not one of kind, audience, topic, facilitation, attendance", f))
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	writeJSON(w, map[string]any{"terms": terms})
+}

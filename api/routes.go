@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 	// Full paths on the root router: in a mux subrouter a wrong method answers 404.
 	const v1 = "/api/v1"
 	r.HandleFunc(v1+"/search", s.handleSearch).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/taxonomy", s.handleTaxonomy).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/records/{id}", s.handleRecord).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/sources", s.handleSources).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/sources/{id}", s.handleSource).Methods(http.MethodGet)

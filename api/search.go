@@ -29,7 +29,8 @@ type SearchResponse struct {
 	Crisis  Crisis            `json:"crisis"`
 }
 
-// handleSearch serves GET /api/v1/search?q=&kind=&status=&source=&language=&page=&per_page=.
+// handleSearch serves GET /api/v1/search?q=&kind=&audience=&topic=&attendance=&region=
+// &postcode=&flag=&no_flag=&status=&source=&language=&page=&per_page=.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q, err := parseSearch(r.URL.Query())
 	if err != nil {
@@ -70,7 +71,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // parseSearch reads and checks the search parameters; an error names the parameter.
 func parseSearch(v url.Values) (SearchQuery, error) {
-	known := []string{"q", "kind", "status", "source", "language", "page", "per_page", "lang"}
+	known := []string{"q", "kind", "audience", "topic", "attendance", "region", "postcode", "flag", "no_flag",
+		"status", "source", "language", "page", "per_page", "lang"}
 	for name := range v {
 		if !slices.Contains(known, name) {
 			return SearchQuery{}, badParam(name, "unknown parameter (known: %s)", strings.Join(known, ", "))
@@ -90,12 +92,45 @@ func parseSearch(v url.Values) (SearchQuery, error) {
 	if q.Page*q.PerPage > maxDepth {
 		return q, badParam("page", "deeper than %d results: use /api/v1/dump.jsonl or /api/v1/dump.csv for everything", maxDepth)
 	}
-	for _, k := range listParam(v, "kind") {
-		if !slices.Contains(record.Kinds, k) {
-			return q, badParam("kind", "%q is not a kind (known: %s)", k, strings.Join(record.Kinds, ", "))
+	tax := record.DefaultTaxonomy()
+	for _, f := range []struct {
+		param string
+		facet record.Facet
+		dest  *[]string
+	}{
+		{"kind", record.FacetKind, &q.Kinds},
+		{"audience", record.FacetAudience, &q.Audiences},
+		{"topic", record.FacetTopic, &q.Topics},
+		{"attendance", record.FacetAttendance, &q.Attendance},
+	} {
+		for _, name := range listParam(v, f.param) {
+			id, ok := tax.Lookup(f.facet, name)
+			if !ok {
+				return q, badParam(f.param, "%q is not a %s (see /api/v1/taxonomy; known: %s)", name, f.facet,
+					strings.Join(tax.IDs(f.facet), ", "))
+			}
+			// A parent term finds its children too: "professional-group" finds intervisions.
+			for _, d := range tax.Descendants(id) {
+				if !slices.Contains(*f.dest, d) {
+					*f.dest = append(*f.dest, d)
+				}
+			}
 		}
-		q.Kinds = append(q.Kinds, k)
 	}
+	for _, r := range listParam(v, "region") {
+		region, ok := regionNames[record.Fold(r)]
+		if !ok {
+			return q, badParam("region", "%q is not one of Brussels, Flanders, Wallonia", r)
+		}
+		q.Regions = append(q.Regions, region)
+	}
+	for _, pc := range listParam(v, "postcode") {
+		if n, err := strconv.Atoi(pc); err != nil || n < 1000 || n > 9999 {
+			return q, badParam("postcode", "%q is not a Belgian postcode (4 digits)", pc)
+		}
+		q.Postcodes = append(q.Postcodes, pc)
+	}
+	q.Flags, q.NoFlags = listParam(v, "flag"), listParam(v, "no_flag")
 	for _, st := range listParam(v, "status") {
 		if !record.Status(st).Valid() {
 			return q, badParam("status", "%q is not one of active, withdrawn, past, stale", st)
@@ -104,6 +139,13 @@ func parseSearch(v url.Values) (SearchQuery, error) {
 	}
 	q.Sources = listParam(v, "source")
 	return q, nil
+}
+
+// regionNames maps the names people use for the regions, folded, to the region ids.
+var regionNames = map[string]string{
+	"brussels": "Brussels", "bruxelles": "Brussels", "brussel": "Brussels",
+	"flanders": "Flanders", "vlaanderen": "Flanders", "flandre": "Flanders", "flandern": "Flanders",
+	"wallonia": "Wallonia", "wallonie": "Wallonia", "wallonien": "Wallonia",
 }
 
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {

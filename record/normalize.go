@@ -4,9 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,13 +21,15 @@ func mustLoadLocation(name string) *time.Location {
 	return loc
 }
 
-// Normalize turns a verbatim listing into a Record: cleaned text, absolute URLs,
-// parsed dates, prices, places and contacts, the source's defaults, a stable id and
-// quality flags. fetched is when the listing was fetched. The record is validated; a
-// listing that cannot make a valid record returns an error naming the field.
+// Normalize turns a verbatim listing into a Record: text cleaned of markup and of
+// individuals' names (kept in Contact.Person, which open files never show), language
+// detected when unknown, absolute URLs without tracking parameters, Belgian places,
+// phones and prices, dates and recurrences, the taxonomy's kind, audiences and topics,
+// a stable id and quality flags. fetched is when the listing was fetched: missing years
+// and "date in the past" count from it. The record is validated; a listing that cannot
+// make a valid record returns an error naming the field.
 func Normalize(o Origin, l Listing, fetched time.Time) (Record, error) {
 	f := func(name string) string { return strings.TrimSpace(l.Fields[name]) }
-	base := o.URL
 	r := Record{
 		Source:      o.Source,
 		Status:      StatusActive,
@@ -40,56 +41,90 @@ func Normalize(o Origin, l Listing, fetched time.Time) (Record, error) {
 		Languages:   []string{},
 		Flags:       []Flag{},
 	}
-	r.URL = absoluteURL(base, l.URL)
-	if r.URL == "" {
-		r.URL = absoluteURL(base, f(FieldURL))
-	}
+	base := firstNonEmpty(l.Page, o.URL)
+	r.URL = r.cleanURL(base, firstNonEmpty(l.URL, f(FieldURL)), "url")
 	if r.URL != "" {
-		base = r.URL
+		base = r.URL // links on a detail page resolve against it
 	}
-	r.Title = CleanText(f(FieldTitle))
-	r.Description = CleanText(f(FieldDescription))
 
-	r.Language = strings.ToLower(firstNonEmpty(f(FieldLanguage), o.Language))
-	if len(r.Language) > 2 {
-		r.Language = r.Language[:2] // "fr-BE" → "fr"
+	// Text first: everything else reads it.
+	rawDescription := f(FieldDescription)
+	r.Title, r.Description = CleanText(f(FieldTitle)), CleanText(rawDescription)
+	for _, t := range []struct{ field, text string }{{"title", r.Title}, {"description", r.Description}} {
+		if HasMarkup(t.text) {
+			r.addFlag("markup_left", SeverityWarning, t.field, "")
+		}
+	}
+	var persons []string
+	r.Title, persons = ExtractPersons(r.Title)
+	description, more := ExtractPersons(r.Description)
+	persons = appendNew(persons, more...)
+	description, personalEmails := RedactPersonalEmails(description, persons)
+	r.Description = description
+
+	r.Language = languageCode(f(FieldLanguage))
+	if r.Language == "" {
+		r.Language = languageCode(o.Language)
+	}
+	if r.Language == "" {
+		if lang, _ := DetectLanguage(r.Title + "\n" + r.Description); lang != "" {
+			r.Language = lang
+		} else {
+			r.addFlag("language_unknown", SeverityInfo, "language", "")
+		}
 	}
 	if r.Language != "" {
 		r.Languages = []string{r.Language}
 	}
 
-	r.Organization = Organization{
-		Name: CleanText(firstNonEmpty(f(FieldOrganizer), o.Defaults.Organizer, o.Attribution)),
-		URL:  absoluteURL(base, firstNonEmpty(f(FieldOrganizerURL), o.Defaults.OrganizerURL)),
+	organizer := CleanText(f(FieldOrganizer))
+	if organizer != "" && LooksLikePersonName(organizer) {
+		persons = appendNew(persons, organizer) // a person organizing: not an organization
+		organizer = ""
 	}
-	r.OnlineURL = absoluteURL(base, f(FieldOnlineURL))
-	r.Registration.URL = absoluteURL(base, f(FieldRegistration))
-	r.Registration.Required = r.Registration.URL != ""
-	r.Contact.Email = normalizeEmail(f(FieldEmail))
-	r.Contact.Phone = NormalizePhone(f(FieldPhone))
-	if f(FieldPhone) != "" && r.Contact.Phone == "" {
-		r.addFlag("phone_unparsed", SeverityWarning, "contact.phone", "not a Belgian phone number: "+f(FieldPhone))
+	r.Organization = Organization{
+		Name: firstNonEmpty(organizer, CleanText(o.Defaults.Organizer), CleanText(o.Attribution)),
+		URL:  r.cleanURL(base, firstNonEmpty(f(FieldOrganizerURL), o.Defaults.OrganizerURL), "organization.url"),
+	}
+	if organizer == "" && f(FieldOrganizer) != "" {
+		r.Organization.URL = o.Defaults.OrganizerURL // the person's own site would name them
 	}
 
-	r.normalizePlace(f(FieldPlace), f(FieldAddress), f(FieldPostcode), f(FieldCity), o.Defaults)
-	r.normalizeSchedule(f(FieldStart), f(FieldDate), f(FieldEnd), f(FieldSchedule))
-	r.Cost = ParseCost(f(FieldPrice))
-	if f(FieldPrice) != "" && !r.Cost.Free && r.Cost.Min == 0 && r.Cost.Max == 0 {
-		r.addFlag("price_unparsed", SeverityInfo, "cost", "")
+	r.OnlineURL = r.cleanURL(base, f(FieldOnlineURL), "online_url")
+	r.Registration.URL = r.cleanURL(base, firstNonEmpty(f(FieldRegistration), registrationLink(rawDescription)), "registration.url")
+	r.Registration.Required = r.Registration.URL != ""
+	r.normalizeContact(f(FieldEmail), f(FieldPhone), rawDescription, personalEmails)
+	if len(persons) > 0 || len(personalEmails) > 0 {
+		r.Contact.Person = strings.Join(append(persons, personalEmails...), "; ")
+		r.addFlag("personal_data_removed", SeverityInfo, "contact.person",
+			"names or personal addresses of individuals were kept out of the public record")
 	}
+
 	r.classify(l, o.Defaults)
 
 	r.Attendance = firstNonEmpty(attendanceID(f(FieldAttendance)), o.Defaults.Attendance)
+	online := r.Attendance == "online" || (r.Attendance == "" && (r.OnlineURL != "" || r.Kind == "webinar"))
+	loc, flags := NormalizeLocation(PlaceInput{
+		Name: f(FieldPlace), Address: f(FieldAddress), Postcode: f(FieldPostcode), City: f(FieldCity),
+		Online: online, DefaultPostcode: o.Defaults.Postcode, DefaultCity: o.Defaults.City, DefaultRegion: o.Defaults.Region,
+	})
+	r.Location = loc
+	r.Flags = append(r.Flags, flags...)
 	if r.Attendance == "" {
+		hasPlace := loc.Postcode != "" || loc.Address != "" || loc.Name != ""
 		switch {
-		case r.OnlineURL != "" && r.Location.Postcode != "":
+		case online && hasPlace:
 			r.Attendance = "hybrid"
-		case r.OnlineURL != "" || r.Kind == "webinar":
+		case online:
 			r.Attendance = "online"
-		case r.Location.Postcode != "" || r.Location.Address != "":
+		case hasPlace:
 			r.Attendance = "in-person"
 		}
 	}
+
+	r.normalizeSchedule(l, fetched)
+	r.normalizeCost(f(FieldPrice), r.Description)
+	r.GroupSize = ParseGroupSize(r.Description)
 
 	r.LocalID = LocalID(l, r)
 	r.ID = NewID(r.Source, r.LocalID)
@@ -98,6 +133,192 @@ func Normalize(o Origin, l Listing, fetched time.Time) (Record, error) {
 	}
 	return r, nil
 }
+
+// cleanURL is CleanURL, flagging url_invalid on field when raw is given but unusable.
+func (r *Record) cleanURL(base, raw, field string) string {
+	if strings.TrimSpace(raw) == "" {
+		return ""
+	}
+	u, ok := CleanURL(base, raw)
+	if !ok {
+		r.addFlag("url_invalid", SeverityWarning, field, "not a usable http(s) link")
+	}
+	return u
+}
+
+// normalizeContact fills the public contact from the email and phone fields, or from
+// the first ones the description gives. Personal addresses are left out (the caller
+// keeps them in Contact.Person); a phone that is not a valid number is flagged.
+func (r *Record) normalizeContact(email, phone, description string, personal []string) {
+	fromText := email == ""
+	if fromText {
+		email = emailInText.FindString(description)
+	}
+	if email != "" {
+		if e, ok := ParseEmail(email); !ok {
+			if !fromText {
+				r.addFlag("email_invalid", SeverityWarning, "contact.email", "")
+			}
+		} else if !IsPersonalEmail(e) && !containsFold(personal, e) {
+			r.Contact.Email = e
+		}
+	}
+	fromText = phone == ""
+	if fromText {
+		phone = phoneInText.FindString(description)
+	}
+	if phone != "" {
+		if p, ok := ParsePhone(phone); ok {
+			r.Contact.Phone = p
+		} else if !fromText {
+			r.addFlag("phone_invalid", SeverityWarning, "contact.phone", "not a valid phone number")
+		}
+	}
+}
+
+var (
+	emailInText = regexp.MustCompile(`[\p{L}0-9._%+-]+@[\p{L}0-9.-]+\.[a-zA-Z]{2,}`)
+	// phoneInText finds Belgian numbers as listings write them: 0498/462 402,
+	// 02 123 45 67, +32 (0)2 123 45 67, 0032 2 123 45 67.
+	phoneInText = regexp.MustCompile(`(?:\+32|0032)\s?(?:\(0\))?\s?[1-9](?:[\s./-]?\d){7,8}|\b0[1-9](?:[\s./-]?\d){7,8}\b`)
+	// registrationCue is a sign-up word; the first link after it is the sign-up link.
+	registrationCue = regexp.MustCompile(`(?i)(inscri|inschrij|registr|anmeld|sign[ -]?up)`)
+	linkInText      = regexp.MustCompile(`https?://[^\s<>"'»)]+`)
+)
+
+// registrationLink is the first link following a sign-up word in text (within 300
+// bytes), or "".
+func registrationLink(text string) string {
+	for _, loc := range registrationCue.FindAllStringIndex(text, 5) {
+		rest := text[loc[1]:min(len(text), loc[1]+300)]
+		if link := linkInText.FindString(rest); link != "" {
+			return link
+		}
+	}
+	return ""
+}
+
+// appendNew appends the values not yet in list.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// languageCode reads "fr", "FR", "fr-BE", "français" as a two-letter code of one of
+// the four languages, or "".
+func languageCode(s string) string {
+	s = Fold(s)
+	if len(s) > 2 && (s[2] == '-' || s[2] == '_') {
+		s = s[:2]
+	}
+	switch s {
+	case "fr", "francais", "french", "frans", "franzosisch":
+		return "fr"
+	case "nl", "nederlands", "dutch", "neerlandais", "vlaams", "niederlandisch":
+		return "nl"
+	case "de", "deutsch", "german", "allemand", "duits":
+		return "de"
+	case "en", "english", "anglais", "engels", "englisch":
+		return "en"
+	}
+	return ""
+}
+
+// normalizeSchedule reads when the listing meets and flags what is missing or over:
+// a dated kind (a webinar, a conference…) without any date, or dates all past.
+func (r *Record) normalizeSchedule(l Listing, fetched time.Time) {
+	f := func(name string) string { return strings.TrimSpace(l.Fields[name]) }
+	start := f(FieldStart)
+	texts := []string{f(FieldSchedule)}
+	if start == "" {
+		if _, _, err := ParseDate(f(FieldDate)); err == nil {
+			start = f(FieldDate)
+		} else {
+			texts = append(texts, f(FieldDate))
+		}
+	}
+	texts = append(texts, r.Title, r.Description)
+	sched, flags := ParseWhen(WhenInput{Start: start, End: f(FieldEnd), Texts: texts, Ref: fetched})
+	if sched.Next == nil {
+		sched.Next = []time.Time{}
+	}
+	r.Schedule = sched
+	r.Flags = append(r.Flags, flags...)
+
+	if sched.Start == nil && sched.RRule == "" && r.isDatedKind() {
+		r.addFlag("date_missing", SeverityWarning, "schedule.start", "a "+r.Kind+" normally has a date")
+	}
+	if last := sched.lastDate(); sched.RRule == "" && !last.IsZero() && last.Before(fetched) {
+		r.Status = StatusPast
+		r.addFlag("date_past", SeverityInfo, "schedule.start", "every date is before the crawl")
+	}
+}
+
+// lastDate is the latest date the schedule names, or zero.
+func (s Schedule) lastDate() time.Time {
+	var last time.Time
+	for _, t := range []*time.Time{s.Start, s.End} {
+		if t != nil && t.After(last) {
+			last = *t
+		}
+	}
+	for _, t := range s.Next {
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last
+}
+
+// isDatedKind reports whether the record's kind (or one of its ancestors) is of the
+// kinds that normally carry a date.
+func (r *Record) isDatedKind() bool {
+	tax := DefaultTaxonomy()
+	for _, id := range append([]string{r.Kind}, tax.Ancestors(r.Kind)...) {
+		if t, ok := tax.Term(id); ok && t.Dated {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeCost reads the price field or, when there is none, the first sentence of
+// the description that names a price.
+func (r *Record) normalizeCost(price, description string) {
+	if price != "" {
+		cost, flags := ParsePrice(price)
+		r.Cost = cost
+		r.Flags = append(r.Flags, flags...)
+		return
+	}
+	for _, sentence := range sentenceSplit.Split(description, -1) {
+		if priceCue.MatchString(sentence) {
+			if cost, _ := ParsePrice(sentence); cost.Free || cost.Max > 0 {
+				cost.Text = strings.TrimSpace(sentence)
+				r.Cost = cost
+				return
+			}
+		}
+	}
+}
+
+var (
+	sentenceSplit = regexp.MustCompile(`[.!?\n]\s+`)
+	priceCue      = regexp.MustCompile(`(?i)(€|\beur\b|euros?\b|gratuit|gratis|kostenlos|entrée libre)`)
+)
 
 // LocalID picks the id of a listing within its source: the feed's own id, else the
 // canonical URL of its page, else a hash of its title and start.
@@ -131,188 +352,6 @@ func firstNonEmpty(values ...string) string {
 	return ""
 }
 
-// absoluteURL resolves ref against base and keeps it only if it is http(s).
-func absoluteURL(base, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if b, err := url.Parse(base); err == nil && base != "" {
-		u = b.ResolveReference(u)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return ""
-	}
-	u.Fragment = ""
-	return u.String()
-}
-
-var emailPattern = regexp.MustCompile(`^[^@\s<>]+@[^@\s<>]+\.[a-zA-Z]{2,}$`)
-
-func normalizeEmail(s string) string {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "mailto:")
-	if !emailPattern.MatchString(s) {
-		return ""
-	}
-	return strings.ToLower(s)
-}
-
-// NormalizePhone returns a Belgian number in E.164 ("0498/462 402" → "+32498462402"),
-// or "" when s is not one.
-func NormalizePhone(s string) string {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "tel:")
-	var digits strings.Builder
-	for i, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-			digits.WriteRune(c)
-		case c == '+' && i == 0:
-			digits.WriteRune(c)
-		case strings.ContainsRune(" ./-()\u00a0", c):
-		default:
-			return ""
-		}
-	}
-	d := digits.String()
-	switch {
-	case strings.HasPrefix(d, "+32"):
-		d = d[3:]
-	case strings.HasPrefix(d, "0032"):
-		d = d[4:]
-	case strings.HasPrefix(d, "0"):
-		d = d[1:]
-	case len(d) == 3 || len(d) == 4: // short numbers: 107, 1813
-		return d
-	default:
-		return ""
-	}
-	// Belgian national numbers have 8 digits (landlines) or 9 (mobiles, 04xx).
-	if len(d) != 8 && len(d) != 9 || strings.HasPrefix(d, "0") {
-		return ""
-	}
-	return "+32" + d
-}
-
-var priceNumber = regexp.MustCompile(`\d+(?:[.,]\d{1,2})?`)
-
-// ParseCost reads a price as partners write it: "120,00 €", "5 à 10 €", "gratuit",
-// "gratis", "free", "prix libre". Unknown text leaves Min and Max zero.
-func ParseCost(s string) Cost {
-	c := Cost{Text: CleanText(s)}
-	if c.Text == "" {
-		return c
-	}
-	low := strings.ToLower(c.Text)
-	for _, w := range []string{"gratuit", "gratis", "free", "kostenlos", "sans frais"} {
-		if strings.Contains(low, w) {
-			c.Free = true
-			return c
-		}
-	}
-	var values []float64
-	for _, m := range priceNumber.FindAllString(low, 4) {
-		v, err := strconv.ParseFloat(strings.Replace(m, ",", ".", 1), 64)
-		if err == nil {
-			values = append(values, v)
-		}
-	}
-	if len(values) == 0 {
-		return c
-	}
-	c.Currency = "EUR"
-	c.Min, c.Max = values[0], values[0]
-	for _, v := range values[1:] {
-		c.Min, c.Max = min(c.Min, v), max(c.Max, v)
-	}
-	if c.Min == 0 && c.Max == 0 {
-		c.Free = true
-	}
-	switch {
-	case strings.Contains(low, "séance"), strings.Contains(low, "seance"), strings.Contains(low, "sessie"), strings.Contains(low, "session"):
-		c.Unit = "session"
-	case strings.Contains(low, "cycle"), strings.Contains(low, "reeks"):
-		c.Unit = "cycle"
-	case strings.Contains(low, "mois"), strings.Contains(low, "maand"), strings.Contains(low, "month"):
-		c.Unit = "month"
-	case strings.Contains(low, "an "), strings.HasSuffix(low, "an"), strings.Contains(low, "jaar"), strings.Contains(low, "year"):
-		c.Unit = "year"
-	}
-	return c
-}
-
-var postcodeCity = regexp.MustCompile(`\b([1-9]\d{3})\s+([\p{L}][\p{L}'’ .-]*[\p{L}])`)
-
-func (r *Record) normalizePlace(place, address, postcode, city string, d Defaults) {
-	loc := Location{Name: CleanText(place), Address: CleanText(address), Country: "BE"}
-	loc.Postcode = strings.TrimSpace(postcode)
-	loc.City = CleanText(city)
-	if loc.Postcode == "" {
-		for _, text := range []string{address, place} {
-			if m := postcodeCity.FindStringSubmatch(text); m != nil {
-				loc.Postcode, loc.City = m[1], firstNonEmpty(loc.City, strings.TrimSpace(m[2]))
-				break
-			}
-		}
-	}
-	if loc.Postcode == "" {
-		loc.Postcode, loc.City = d.Postcode, firstNonEmpty(loc.City, d.City)
-	}
-	// "Maison des Associations, 1060 Saint-Gilles": the name is what precedes the
-	// postcode and city, which have fields of their own.
-	if loc.Postcode != "" {
-		if i := strings.Index(loc.Name, loc.Postcode); i >= 0 {
-			loc.Name = strings.TrimRight(strings.TrimSpace(loc.Name[:i]), ",;-–")
-		}
-	}
-	if loc.Postcode != "" {
-		n, err := strconv.Atoi(loc.Postcode)
-		if err != nil || n < 1000 || n > 9999 {
-			r.addFlag("postcode_invalid", SeverityWarning, "location.postcode", "not a Belgian postcode: "+loc.Postcode)
-			loc.Postcode = ""
-		} else {
-			loc.Region, loc.Province = RegionOfPostcode(n)
-		}
-	}
-	if loc.Region == "" {
-		loc.Region = d.Region
-	}
-	r.Location = loc
-}
-
-// RegionOfPostcode maps a Belgian postcode to its region and province by the ranges
-// bpost assigns (precise enough for filtering; the postcode table refines it).
-func RegionOfPostcode(n int) (region, province string) {
-	switch {
-	case n >= 1000 && n <= 1299:
-		return "Brussels", ""
-	case n >= 1300 && n <= 1499:
-		return "Wallonia", "Walloon Brabant"
-	case n >= 1500 && n <= 1999, n >= 3000 && n <= 3499:
-		return "Flanders", "Flemish Brabant"
-	case n >= 2000 && n <= 2999:
-		return "Flanders", "Antwerp"
-	case n >= 3500 && n <= 3999:
-		return "Flanders", "Limburg"
-	case n >= 4000 && n <= 4999:
-		return "Wallonia", "Liège"
-	case n >= 5000 && n <= 5999:
-		return "Wallonia", "Namur"
-	case n >= 6000 && n <= 6599, n >= 7000 && n <= 7999:
-		return "Wallonia", "Hainaut"
-	case n >= 6600 && n <= 6999:
-		return "Wallonia", "Luxembourg"
-	case n >= 8000 && n <= 8999:
-		return "Flanders", "West Flanders"
-	case n >= 9000 && n <= 9999:
-		return "Flanders", "East Flanders"
-	}
-	return "", ""
-}
-
 // dateLayouts are the structured forms accepted; naive ones are read in Brussels time.
 var dateLayouts = []struct {
 	layout  string
@@ -342,38 +381,6 @@ func ParseDate(s string) (t time.Time, allDay bool, err error) {
 		}
 	}
 	return time.Time{}, false, fmt.Errorf("unrecognized date %q", s)
-}
-
-func (r *Record) normalizeSchedule(start, date, end, text string) {
-	r.Schedule = Schedule{Timezone: "Europe/Brussels", Text: CleanText(text), Next: []time.Time{}}
-	raw := firstNonEmpty(start, date)
-	if raw == "" {
-		return
-	}
-	t, _, err := ParseDate(raw)
-	if err != nil {
-		r.addFlag("date_unparsed", SeverityWarning, "schedule.start", err.Error())
-		if r.Schedule.Text == "" {
-			r.Schedule.Text = CleanText(raw)
-		}
-		return
-	}
-	r.Schedule.Start = &t
-	if end != "" {
-		e, allDay, err := ParseDate(end)
-		switch {
-		case err != nil:
-			r.addFlag("date_unparsed", SeverityWarning, "schedule.end", err.Error())
-		case e.Before(t) && !allDay:
-			r.addFlag("end_before_start", SeverityWarning, "schedule.end", "")
-		default:
-			r.Schedule.End = &e
-			if !allDay && e.Sub(t) < 24*time.Hour {
-				r.Schedule.DurationMinutes = int(e.Sub(t).Minutes())
-			}
-		}
-	}
-	r.Schedule.Next = []time.Time{t}
 }
 
 func attendanceID(s string) string {

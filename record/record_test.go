@@ -29,47 +29,6 @@ func TestNewIDStable(t *testing.T) {
 	}
 }
 
-func TestNormalizePhone(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"0498/462 402", "+32498462402"},
-		{"02 512 34 56", "+3225123456"},
-		{"+32 (0)2 512 34 56", ""}, // "(0)" is ambiguous: flagged rather than guessed
-		{"+32 2 512 34 56", "+3225123456"},
-		{"0032 4 98 46 24 02", "+32498462402"},
-		{"tel:081.22.33.44", "+3281223344"},
-		{"107", "107"},
-		{"0498 46", ""},
-		{"appelez-nous", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := NormalizePhone(tt.in); got != tt.want {
-			t.Errorf("NormalizePhone(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestParseCost(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Cost
-	}{
-		{"120,00 €", Cost{Min: 120, Max: 120, Currency: "EUR", Text: "120,00 €"}},
-		{"5 € par séance", Cost{Min: 5, Max: 5, Currency: "EUR", Unit: "session", Text: "5 € par séance"}},
-		{"de 10 à 15 € le cycle", Cost{Min: 10, Max: 15, Currency: "EUR", Unit: "cycle", Text: "de 10 à 15 € le cycle"}},
-		{"Gratuit", Cost{Free: true, Text: "Gratuit"}},
-		{"gratis voor leden", Cost{Free: true, Text: "gratis voor leden"}},
-		{"0 €", Cost{Free: true, Currency: "EUR", Text: "0 €"}},
-		{"prix libre", Cost{Text: "prix libre"}},
-		{"", Cost{}},
-	}
-	for _, tt := range tests {
-		if got := ParseCost(tt.in); got != tt.want {
-			t.Errorf("ParseCost(%q) = %+v, want %+v", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in     string
@@ -105,6 +64,8 @@ func TestCleanText(t *testing.T) {
 		{"  Groupe   de\tparole ", "Groupe de parole"},
 		{"<p>Un espace <b>sécurisant</b>.</p><p>Sur inscription&nbsp;!</p>", "Un espace sécurisant.\nSur inscription !"},
 		{"Parents &amp; proches", "Parents & proches"},
+		{"&amp;lt;p&amp;gt; stays text", "&lt;p&gt; stays text"},
+		{"Inscription : <https://forms.example.org/x?a=1>", "Inscription : https://forms.example.org/x?a=1"},
 		{"<script>alert(1)</script>Texte<style>p{}</style>", "Texte"},
 		{"a < b et c > d", "a < b et c > d"},
 		{"ligne 1<br>ligne 2<br/><br/>ligne 3", "ligne 1\nligne 2\nligne 3"},
@@ -149,7 +110,7 @@ func TestNormalize(t *testing.T) {
 		{"location.name", r.Location.Name, "Maison des Associations"},
 		{"location.region", r.Location.Region, "Brussels"},
 		{"contact.phone", r.Contact.Phone, "+32470000012"},
-		{"contact.email", r.Contact.Email, "contact@entrelacs.example.org"},
+		{"contact.email", r.Contact.Email, "Contact@entrelacs.example.org"}, // the domain is lower-cased, the local part kept
 		{"registration.url", r.Registration.URL, "https://agenda.example.org/inscription?id=3"},
 		{"attendance", r.Attendance, "in-person"},
 		{"language", r.Language, "fr"},
@@ -164,8 +125,8 @@ func TestNormalize(t *testing.T) {
 	if r.Schedule.DurationMinutes != 120 || r.Cost.Min != 5 || r.Cost.Unit != "session" {
 		t.Errorf("Normalize: duration %d, cost %+v", r.Schedule.DurationMinutes, r.Cost)
 	}
-	if len(r.Flags) != 0 {
-		t.Errorf("Normalize: unexpected flags %+v", r.Flags)
+	if len(r.Flags) != 1 || r.Flags[0].Code != "place_from_postcode" {
+		t.Errorf("Normalize: flags %+v, want only place_from_postcode", r.Flags)
 	}
 }
 
@@ -173,7 +134,7 @@ func TestNormalizeFlagsAndDefaults(t *testing.T) {
 	o := origin
 	o.Defaults = Defaults{Kind: "intervision", Audiences: []string{"professionals"}, Postcode: "1000", City: "Bruxelles"}
 	r, err := Normalize(o, Listing{LocalID: "x1", Fields: map[string]string{
-		FieldTitle: "Intervision", FieldDate: "le 30 novembre", FieldPhone: "appelez-nous",
+		FieldTitle: "Intervision", FieldStart: "2027-13-45", FieldSchedule: "à convenir", FieldPhone: "appelez-nous",
 	}}, time.Now())
 	if err != nil {
 		t.Fatalf("Normalize: %v", err)
@@ -182,10 +143,10 @@ func TestNormalizeFlagsAndDefaults(t *testing.T) {
 	for _, f := range r.Flags {
 		codes[f.Code] = true
 	}
-	if !codes["date_unparsed"] || !codes["phone_unparsed"] {
-		t.Errorf("flags = %+v, want date_unparsed and phone_unparsed", r.Flags)
+	if !codes["date_unparsed"] || !codes["phone_invalid"] || !codes["place_from_default"] {
+		t.Errorf("flags = %+v, want date_unparsed, phone_invalid and place_from_default", r.Flags)
 	}
-	if r.Schedule.Start != nil || r.Schedule.Text != "le 30 novembre" {
+	if r.Schedule.Start != nil || r.Schedule.Text == "" {
 		t.Errorf("unparsed date: start %v, text %q; want nil and the text kept", r.Schedule.Start, r.Schedule.Text)
 	}
 	if r.Kind != "intervision" || r.Audiences[0] != "professionals" || r.Location.Postcode != "1000" {

@@ -1,7 +1,7 @@
 package record
 
 import (
-	"html"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -24,6 +24,8 @@ func CleanText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return collapseSpaces(s)
 	}
+	// "<https://…>" is a Markdown autolink, not a tag: keep the address.
+	s = autolink.ReplaceAllString(s, "$1")
 	var b strings.Builder
 	z := xhtml.NewTokenizer(strings.NewReader(s))
 	skip := 0 // inside <script> or <style>
@@ -33,7 +35,7 @@ func CleanText(s string) string {
 			return collapseSpaces(b.String())
 		case xhtml.TextToken:
 			if skip == 0 {
-				b.WriteString(html.UnescapeString(string(z.Text())))
+				b.Write(z.Text()) // the tokenizer has already unescaped entities
 			}
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -52,6 +54,8 @@ func CleanText(s string) string {
 		}
 	}
 }
+
+var autolink = regexp.MustCompile(`<(https?://[^\s<>]+)>`)
 
 // collapseSpaces trims s, collapses runs of blanks within a line to one space and runs
 // of blank lines to a single newline.

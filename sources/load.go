@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -262,14 +263,30 @@ func validateDefaults(d record.Defaults, bad badFunc) {
 	if d.OrganizerURL != "" && !isHTTPURL(d.OrganizerURL) {
 		bad("defaults.organizer_url", "must be absolute http(s) (got %q)", d.OrganizerURL)
 	}
-	for i, a := range d.Audiences {
-		if strings.TrimSpace(a) == "" {
-			bad(fmt.Sprintf("defaults.audiences[%d]", i), "empty")
+	tax := record.DefaultTaxonomy()
+	for _, list := range []struct {
+		path   string
+		facet  record.Facet
+		values []string
+	}{
+		{"defaults.audiences", record.FacetAudience, d.Audiences},
+		{"defaults.topics", record.FacetTopic, d.Topics},
+	} {
+		for i, v := range list.values {
+			path := fmt.Sprintf("%s[%d]", list.path, i)
+			switch id, ok := tax.Lookup(list.facet, v); {
+			case strings.TrimSpace(v) == "":
+				bad(path, "empty")
+			case !ok:
+				bad(path, "unknown %s %q (see GET /api/v1/taxonomy)", list.facet, v)
+			case id != v:
+				bad(path, "%q is a name: use the id %q", v, id)
+			}
 		}
 	}
-	for i, t := range d.Topics {
-		if strings.TrimSpace(t) == "" {
-			bad(fmt.Sprintf("defaults.topics[%d]", i), "empty")
+	if d.Facilitation != "" {
+		if _, ok := tax.Term(d.Facilitation); !ok || !slices.Contains(tax.IDs(record.FacetFacilitation), d.Facilitation) {
+			bad("defaults.facilitation", "%q is not one of %s", d.Facilitation, strings.Join(tax.IDs(record.FacetFacilitation), ", "))
 		}
 	}
 }

@@ -85,7 +85,9 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 			continue // the crawler dedups; keep the first if it did not
 		}
 		seen[rec.ID] = true
-		rec.Status = record.StatusActive
+		if rec.Status != record.StatusPast { // seen now: active, unless all its dates are over
+			rec.Status = record.StatusActive
+		}
 		fp := rec.Fingerprint()
 		fetched := formatTime(rec.FetchedAt)
 		old, ok := existing[rec.ID]

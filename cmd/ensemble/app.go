@@ -172,8 +172,9 @@ type searcher struct{ ix *index.Index }
 
 func (s searcher) Search(ctx context.Context, q api.SearchQuery) (api.SearchResult, error) {
 	res, err := s.ix.Search(ctx, index.Query{
-		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources,
-		Language: q.Language, Page: q.Page, PerPage: q.PerPage,
+		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources, Language: q.Language,
+		Audiences: q.Audiences, Topics: q.Topics, Attendance: q.Attendance, Regions: q.Regions,
+		Postcodes: q.Postcodes, Flags: q.Flags, NoFlags: q.NoFlags, Page: q.Page, PerPage: q.PerPage,
 	})
 	if err != nil {
 		return api.SearchResult{}, err
