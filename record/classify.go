@@ -356,7 +356,10 @@ func (t *Taxonomy) ruleIDs(hits []taxHit, f Facet) (ids []string, rules map[stri
 // rule, no value.
 func (r *Record) classify(l Listing, d Defaults) {
 	t := DefaultTaxonomy()
-	hits := t.hits(r.Title, r.Description)
+	// A date or schedule line ("Webinaire le 30 novembre de 14h15 à 16h15") is
+	// heading-level evidence, like the title.
+	heading := strings.TrimSpace(r.Title + "\n" + CleanText(l.Fields[FieldSchedule]) + "\n" + CleanText(l.Fields[FieldDate]))
+	hits := t.hits(heading, r.Description)
 	var byKind, byFacilitation, byAudience, byTopic []string
 
 	r.Kind = ""

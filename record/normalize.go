@@ -316,7 +316,7 @@ func (r *Record) normalizeCost(price, description string) {
 }
 
 var (
-	sentenceSplit = regexp.MustCompile(`[.!?\n]\s+`)
+	sentenceSplit = regexp.MustCompile(`[.!?]\s+|\n+`)
 	priceCue      = regexp.MustCompile(`(?i)(€|\beur\b|euros?\b|gratuit|gratis|kostenlos|entrée libre)`)
 )
 
