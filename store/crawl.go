@@ -154,8 +154,9 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 	return nil
 }
 
-// setStatus changes the status of a stored record, in its column and its data.
-func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status, at string) error {
+// setStatus changes the status of a stored record, in its column and its data, and
+// adds flags to it.
+func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status, at string, flags ...record.Flag) error {
 	var data string
 	if err := tx.QueryRowContext(ctx, `SELECT data FROM records WHERE id = ?`, id).Scan(&data); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -168,6 +169,7 @@ func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status,
 		return fmt.Errorf("decode record %s: %w", id, err)
 	}
 	rec.Status = status
+	rec.Flags = append(rec.Flags, flags...)
 	newData, err := contentJSON(rec)
 	if err != nil {
 		return err

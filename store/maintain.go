@@ -135,7 +135,9 @@ func (s *Store) MarkStale(ctx context.Context, now time.Time) (int, error) {
 		}
 		at := formatTime(now)
 		for _, id := range ids {
-			if err := setStatus(ctx, tx, id, record.StatusStale, at); err != nil {
+			stale := record.Flag{Code: "stale", Severity: record.SeverityWarning, Field: "last_seen",
+				Message: "not seen by a successful crawl for 90 days"}
+			if err := setStatus(ctx, tx, id, record.StatusStale, at, stale); err != nil {
 				return err
 			}
 			if err := logChange(ctx, tx, id, OpUpsert, at); err != nil {

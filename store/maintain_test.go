@@ -78,8 +78,9 @@ func TestMarkStale(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("MarkStale = %d, %v; want 1", n, err)
 	}
-	if st := status(t, s, "old", "a"); st != record.StatusStale {
-		t.Errorf("unseen for 100 days: status %q, want stale", st)
+	if rec, _ := s.Record(ctx, record.NewID("old", "a")); rec.Status != record.StatusStale ||
+		len(rec.Flags) == 0 || rec.Flags[len(rec.Flags)-1].Code != "stale" {
+		t.Errorf("unseen for 100 days: status %q, flags %+v; want stale with a stale flag", rec.Status, rec.Flags)
 	}
 	if st := status(t, s, "new", "a"); st != record.StatusActive {
 		t.Errorf("seen today: status %q, want active", st)
