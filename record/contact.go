@@ -121,7 +121,7 @@ func contactParseOnePhone(s string) (string, bool) {
 func contactBelgian(nsn string) (string, bool) {
 	switch {
 	case len(nsn) == 9 && nsn[0] == '4': // mobile: 04xx xx xx xx
-	case len(nsn) == 8 && nsn[0] != '0' && nsn[0] != '4': // landline, 0800, 070, 078
+	case len(nsn) == 8 && nsn[0] != '0': // landline (04 is Liège too), 0800, 070, 078
 	default:
 		return "", false
 	}

@@ -48,6 +48,7 @@ func TestParsePhone(t *testing.T) {
 		{"germany", "+49 241 123456", "+49241123456", true},
 		{"landline too short", "02 123 45 6", "", false},
 		{"mobile too short", "0498 46", "", false},
+		{"Liège landline", "04 223 45 67", "+3242234567", true},
 		{"mobile too long", "0498 46 24 02 1", "", false},
 		{"landline with 9 digits", "02 123 45 678", "", false},
 		{"no trunk prefix", "498 46 24 02", "", false},

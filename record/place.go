@@ -264,6 +264,17 @@ var placeOnlineWords = placeWordSet(`en ligne|online|zoom|via zoom|en ligne zoom
 	online zoom|online via zoom|teams|via teams|google meet|jitsi|visio|en visio|visioconference|
 	en visioconference|par visioconference|webinaire|webinar|a distance|digitaal|virtueel|internet`)
 
+// placeIsOnline reports whether a place text means "online": "En ligne", "Zoom",
+// also with a parenthesis ("En ligne (visioconférence)", "Online (Teams)").
+func placeIsOnline(s string) bool {
+	if placeOnlineWords[placeKey(s)] {
+		return true
+	}
+	// A parenthesis that names no postcode only says how: "(visioconférence)".
+	head, tail, found := strings.Cut(s, "(")
+	return found && placeOnlineWords[placeKey(head)] && !strings.ContainsAny(tail, "0123456789")
+}
+
 // placeWordSet makes a set of the "|"-separated phrases of list.
 func placeWordSet(list string) map[string]bool {
 	set := map[string]bool{}
@@ -322,7 +333,7 @@ func NormalizeLocation(in PlaceInput) (Location, []Flag) {
 	postcode, city := CleanText(in.Postcode), CleanText(in.City)
 	online := in.Online
 	for _, s := range []*string{&name, &address, &city} {
-		if placeOnlineWords[placeKey(*s)] {
+		if placeIsOnline(*s) {
 			*s, online = "", true
 		}
 	}

@@ -439,6 +439,12 @@ func TestNormalizeLocation(t *testing.T) {
 			flags: []string{"place_from_city@location"},
 		},
 		{
+			name:  "online word with how in parentheses",
+			in:    PlaceInput{Name: "En ligne (visioconférence)"},
+			want:  Location{},
+			flags: []string{},
+		},
+		{
 			name:  "online word as the whole place",
 			in:    PlaceInput{Name: "En ligne"},
 			want:  Location{},
