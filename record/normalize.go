@@ -241,27 +241,22 @@ func languageCode(s string) string {
 // a dated kind (a webinar, a conference…) without any date, or dates all past.
 func (r *Record) normalizeSchedule(l Listing, fetched time.Time) {
 	f := func(name string) string { return strings.TrimSpace(l.Fields[name]) }
-	start := f(FieldStart)
-	texts := []string{f(FieldSchedule)}
-	if start == "" {
-		if _, _, err := ParseDate(f(FieldDate)); err == nil {
-			start = f(FieldDate)
-		} else {
-			texts = append(texts, f(FieldDate))
-		}
-	}
-	texts = append(texts, r.Title, r.Description)
-	sched, flags := ParseWhen(WhenInput{Start: start, End: f(FieldEnd), Texts: texts, Ref: fetched})
-	if sched.Next == nil {
-		sched.Next = []time.Time{}
-	}
+	sched, flags := ParseWhen(WhenInput{
+		Start: firstNonEmpty(f(FieldStart), f(FieldDate)), // read as free text when not ISO
+		End:   f(FieldEnd),
+		Texts: []string{f(FieldSchedule), r.Title, r.Description},
+		Ref:   fetched,
+	})
 	r.Schedule = sched
 	r.Flags = append(r.Flags, flags...)
 
 	if sched.Start == nil && sched.RRule == "" && r.isDatedKind() {
 		r.addFlag("date_missing", SeverityWarning, "schedule.start", "a "+r.Kind+" normally has a date")
 	}
-	if last := sched.lastDate(); sched.RRule == "" && !last.IsZero() && last.Before(fetched) {
+	// Past: every date before the day of the crawl (a session this morning is not past).
+	f0 := fetched.In(Brussels)
+	today := time.Date(f0.Year(), f0.Month(), f0.Day(), 0, 0, 0, 0, Brussels)
+	if last := sched.lastDate(); sched.RRule == "" && !last.IsZero() && last.Before(today) {
 		r.Status = StatusPast
 		r.addFlag("date_past", SeverityInfo, "schedule.start", "every date is before the crawl")
 	}

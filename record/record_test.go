@@ -285,3 +285,39 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+func TestNormalizeScheduleFlags(t *testing.T) {
+	fetched := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name       string
+		fields     map[string]string
+		wantFlag   string
+		wantStatus Status
+	}{
+		{"unreadable date field", map[string]string{FieldTitle: "Groupe de parole", FieldDate: "à convenir"}, "date_unparsed", StatusActive},
+		{"webinar without date", map[string]string{FieldTitle: "Webinaire sur le deuil"}, "date_missing", StatusActive},
+		{"all dates over", map[string]string{FieldTitle: "Groupe de parole", FieldDate: "2025-03-03T19:00"}, "date_past", StatusPast},
+		{"this morning is not past", map[string]string{FieldTitle: "Groupe de parole", FieldDate: "2026-11-23T09:00"}, "", StatusActive},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Normalize(origin, Listing{LocalID: "x", Fields: tt.fields}, fetched)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes := map[string]bool{}
+			for _, f := range r.Flags {
+				codes[f.Code] = true
+			}
+			if tt.wantFlag != "" && !codes[tt.wantFlag] {
+				t.Errorf("flags = %+v, want %s", r.Flags, tt.wantFlag)
+			}
+			if tt.wantFlag == "" && codes["date_past"] {
+				t.Errorf("flags = %+v, want no date_past", r.Flags)
+			}
+			if r.Status != tt.wantStatus {
+				t.Errorf("status = %q, want %q", r.Status, tt.wantStatus)
+			}
+		})
+	}
+}

@@ -53,17 +53,32 @@ const (
 // ("tous les premiers mardis du mois", "elke dinsdag van 19u tot 21u",
 // "une fois par mois (de novembre à juin)") and durations ("une séance dure 3 heures").
 //
-// Times are Europe/Brussels, DST-correct. A recurrence becomes Schedule.RRule (RFC 5545,
-// without DTSTART: its first occurrence is Start) and Schedule.Next its next occurrences
-// (at most WhenMaxNext, on or after Ref's day and before a year after it). A range of
-// months ("de novembre à juin") becomes BYMONTH, which keeps the season from year to
-// year where an UNTIL would end it; UNTIL is set only from an explicit end date
-// ("jusqu'au 30 juin 2027"). Without a date, Next holds Start when Start is in that
-// window.
+// A structured Start wins over dates in the texts; the texts still give its time of
+// day, its recurrence and its duration. Among the texts, the first that has a date
+// or a recurrence wins; a date in the description does not override a recurrence in
+// the schedule field. Deadlines ("inscriptions avant le 15 novembre") are skipped.
+//
+// Times are Europe/Brussels and DST-correct. A date without a time is at midnight, and
+// a span of days ("du 3 au 5 mars") ends at the midnight that begins its last day. A
+// date without a year is the next one on or after Ref's day (flag date_year_inferred).
+//
+// A recurrence becomes Schedule.RRule (RFC 5545, without DTSTART: Start is its first
+// occurrence). A range of months ("de novembre à juin") becomes BYMONTH rather than
+// UNTIL: it repeats every season and needs no year, where UNTIL would end the rule.
+// UNTIL is set only from an explicit end ("jusqu'au 30 juin 2027", "jusqu'en juin 2027").
+// When the rule does not say enough to place its sessions (no day: "une fois par mois";
+// no week of the month: "une fois par mois le samedi"; no phase: "un jeudi sur deux"
+// without a start date; "deux fois par mois" without the weeks), RRule is kept, Start
+// and Next are left empty and schedule_incomplete says what is missing. A rule with
+// days but no time of day is expanded to dates at midnight, also flagged.
+//
+// Next holds the occurrences (of the rule, or the dates read) on or after the start of
+// Ref's day and before the same day a year later, at most WhenMaxNext. With a zero Ref
+// no year is inferred and no rule is expanded without a start date.
 //
 // The flags are date_unparsed, date_year_inferred, end_before_start and
-// schedule_incomplete (see the Flag* constants), with JSON paths as fields. A text
-// with no date at all raises no flag.
+// schedule_incomplete (see the Flag* constants), with JSON paths as fields. Texts
+// without any date raise no flag: the caller flags missing dates by kind.
 func ParseWhen(in WhenInput) (Schedule, []Flag) {
 	p := &whenParser{flags: []Flag{}}
 	if !in.Ref.IsZero() {
@@ -249,7 +264,11 @@ func (p *whenParser) parse(in WhenInput) Schedule {
 	}
 
 	s.Next = p.window(pl.occ)
-	s.Text = p.text(in, startRaw)
+	unreadStart := ""
+	if startText >= 0 {
+		unreadStart = startRaw
+	}
+	s.Text = p.text(in, unreadStart)
 	return s
 }
 
@@ -601,10 +620,10 @@ func (p *whenParser) itemText(si int, it whenItem) string {
 	return p.texts[p.sents[si].text][it.b0:it.b1]
 }
 
-// text returns the sentences the schedule was read from, or the first free text
-// when none was, cut to WhenMaxTextRunes.
-func (p *whenParser) text(in WhenInput, startRaw string) string {
-	slices.SortFunc(p.used, func(a, b int) int { return a - b })
+// text returns the sentences the schedule was read from; when none was, the Start
+// field that could not be read, else the first free text; cut to WhenMaxTextRunes.
+func (p *whenParser) text(in WhenInput, unreadStart string) string {
+	slices.Sort(p.used)
 	var parts []string
 	for _, si := range p.used {
 		s := p.sents[si]
@@ -612,17 +631,15 @@ func (p *whenParser) text(in WhenInput, startRaw string) string {
 	}
 	text := strings.Join(parts, " ")
 	if text == "" {
-		for _, t := range in.Texts {
-			if t = CleanText(t); t != "" {
-				text = t
-				break
-			}
+		text = CleanText(unreadStart)
+	}
+	for _, t := range in.Texts {
+		if text != "" {
+			break
 		}
+		text = CleanText(t)
 	}
-	if text == "" {
-		text = CleanText(startRaw)
-	}
-	return whenTruncate(text, WhenMaxTextRunes)
+	return whenTruncate(strings.ReplaceAll(text, "\n", " "), WhenMaxTextRunes)
 }
 
 // whenTruncate cuts s to at most n runes, at a space when it can, marking the cut.

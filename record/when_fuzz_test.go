@@ -20,6 +20,9 @@ var whenFuzzSeeds = []string{
 	"tous les jeudis de 22h à 1h, sauf en juillet et août, jusqu'au 30 juin 2027", "le 28 mars 2027 de 2h30 à 3h",
 	"Inscriptions avant le 15 novembre", "0498/462 402 120,00 € depuis 1993", "le 29 février", "le 31 novembre",
 	"anderhalf uur", "1,5 uur", "Tue, Dec 3 at 7:30 p.m.", "de septembre 2026 à juin 2027, le 2e mardi",
+	"Le mercredi après-midi de 14h à 17h jusqu'en juin 2027", "Journée le 10 octobre. Chaque jeudi à 20h.",
+	"le jeudi 3 décembre 2026 à 19h, puis tous les 15 jours", "tous les deux mois, le 1er mardi, sauf en mars",
+	"Dès le 1er décembre 2026, tous les jeudis de 19h à 21h", "Elke maandagavond van 19u30 tot 21u30",
 	whenSeed001, whenSeedArticles,
 }
 

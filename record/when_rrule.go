@@ -154,6 +154,11 @@ func (p *whenParser) rule(si int) whenRule {
 			}
 			for _, it := range s.items {
 				switch {
+				case it.kind == whenItemMonths && it.months == nil:
+					if r.until.IsZero() { // "jusqu'en juin 2027"
+						r.until = time.Date(it.untilY, time.Month(it.untilM)+1, 1, 0, 0, 0, 0, Brussels).Add(-time.Second)
+						p.use(x)
+					}
 				case it.kind == whenItemMonths && monthsS < 0:
 					months, monthsS = it.months, x
 					if it.untilY != 0 {

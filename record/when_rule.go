@@ -270,6 +270,40 @@ func (sc *whenScanner) monthRange(i int) (whenItem, bool) {
 	return it, true
 }
 
+// untilMonth reads the month a recurrence ends, with its year: "jusqu'en juin 2027",
+// "tot juni 2027", "bis Juni 2027", "until June 2027". Without a year it is not read.
+func (sc *whenScanner) untilMonth(i int) (whenItem, bool) {
+	j := i
+	switch w := sc.w(j); {
+	case w == "jusqu" && sc.p(j+1) == "'":
+		j += 3 // "jusqu'en", "jusqu'à", "jusqu'au"
+	case w == "tot" && sc.w(j+1) == "en" && sc.w(j+2) == "met":
+		j += 3
+	case w == "tot", w == "bis", w == "until", w == "till", w == "through":
+		j++
+	default:
+		return whenItem{}, false
+	}
+	if w := sc.w(j); w == "mois" || w == "fin" || w == "eind" || w == "ende" || w == "end" {
+		j++ // "jusqu'à fin juin 2027", "bis Ende Juni 2027"
+		if w := sc.w(j); w == "de" || w == "d" || w == "of" {
+			j++
+		}
+		if sc.p(j) == "'" {
+			j++
+		}
+	}
+	m, k, ok := sc.monthAt(j)
+	if !ok {
+		return whenItem{}, false
+	}
+	y, k, ok := sc.yearAt(k)
+	if !ok {
+		return whenItem{}, false
+	}
+	return whenItem{kind: whenItemMonths, i: i, j: k, untilY: y, untilM: m}, true
+}
+
 // whenMonthSpan lists the months from a to b, over the new year if need be.
 func whenMonthSpan(a, b int) []int {
 	var out []int

@@ -270,6 +270,9 @@ func (sc *whenScanner) item(i int) (whenItem, bool) {
 	if it, ok := sc.monthRange(i); ok {
 		return it, true
 	}
+	if it, ok := sc.untilMonth(i); ok {
+		return it, true
+	}
 	if it, ok := sc.except(i); ok {
 		return it, true
 	}

@@ -307,6 +307,12 @@ func TestParseWhenRecurrences(t *testing.T) {
 		{"fr until", whenAtRef(time.Date(2027, 6, 1, 8, 0, 0, 0, Brussels), "tous les mardis à 19h jusqu'au 15 juin 2027"), whenWant{
 			rrule: "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270615T215959Z", start: "2027-06-01T19:00:00+02:00",
 			next: []string{"2027-06-01T19:00:00+02:00", "2027-06-08T19:00:00+02:00", "2027-06-15T19:00:00+02:00"}, nextLen: 3}},
+		{"fr until a month", whenAtRef(time.Date(2027, 6, 1, 8, 0, 0, 0, Brussels), "le premier mardi du mois à 19h jusqu'en juillet 2027"), whenWant{
+			rrule: "FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270731T215959Z", start: "2027-06-01T19:00:00+02:00",
+			next: []string{"2027-06-01T19:00:00+02:00", "2027-07-06T19:00:00+02:00"}, nextLen: 2}},
+		{"fr season with years", whenAtRef(time.Date(2027, 5, 1, 8, 0, 0, 0, Brussels), "tous les mardis à 19h, de septembre 2026 à juin 2027"), whenWant{
+			rrule: "FREQ=WEEKLY;BYDAY=TU;BYMONTH=9,10,11,12,1,2,3,4,5,6;UNTIL=20270630T215959Z", start: "2027-05-04T19:00:00+02:00",
+			next: []string{"2027-05-04T19:00:00+02:00"}, nextLen: 9}},
 		{"fr start date then weekly", whenText("À partir du 3 décembre 2026, tous les jeudis de 19h à 21h"), whenWant{
 			rrule: "FREQ=WEEKLY;BYDAY=TH", start: "2026-12-03T19:00:00+01:00", end: "2026-12-03T21:00:00+01:00", dur: 120,
 			next: []string{"2026-12-03T19:00:00+01:00", "2026-12-10T19:00:00+01:00"}, nextLen: 10}},
@@ -451,7 +457,7 @@ func TestParseWhenStructured(t *testing.T) {
 		{"free text in the start field", WhenInput{Start: "30 novembre 2026 à 14h", Ref: whenRef}, whenWant{
 			start: "2026-11-30T14:00:00+01:00", next: []string{"2026-11-30T14:00:00+01:00"}, text: "30 novembre 2026 à 14h"}},
 		{"unreadable start field", WhenInput{Start: "à convenir", Texts: []string{"Groupe de parole"}, Ref: whenRef}, whenWant{
-			flags: []string{"date_unparsed"}, text: "Groupe de parole"}},
+			flags: []string{"date_unparsed"}, text: "à convenir"}},
 		{"unreadable start field, date in the title", WhenInput{Start: "prochainement", Texts: []string{"", "Atelier le 12 décembre 2026"}, Ref: whenRef}, whenWant{
 			start: "2026-12-12T00:00:00+01:00", next: []string{"2026-12-12T00:00:00+01:00"}, flags: []string{"date_unparsed"}}},
 		{"end before start", WhenInput{Start: "2026-11-30T14:00:00+01:00", End: "2026-11-30T12:00:00+01:00", Ref: whenRef}, whenWant{
