@@ -270,6 +270,16 @@ func TestEndToEnd(t *testing.T) {
 	if got := search(t, api, "kind=intervision"); got.Total != 1 {
 		t.Errorf("search(kind=intervision) = %d results, want 1", got.Total)
 	}
+	// A parent kind finds its children: intervision and the Balint group.
+	if got := search(t, api, "kind=professional-group"); got.Total != 2 {
+		t.Errorf("search(kind=professional-group) = %d results (%v), want 2", got.Total, ids(got))
+	}
+	if got := search(t, api, "flag=date_year_inferred"); got.Total != 0 {
+		t.Errorf("search(flag=date_year_inferred) = %d, want 0: every fixture date has a year", got.Total)
+	}
+	if got := search(t, api, "flag=place_from_postcode&no_flag=personal_data_removed"); got.Total == 0 {
+		t.Errorf("search(flag=place_from_postcode) found nothing")
+	}
 
 	// A record, with what the detail page added.
 	id := record.NewID("passerelles", site.URL+"/agenda/ev/parole-proches.html")
@@ -452,6 +462,21 @@ func TestCrawlCommand(t *testing.T) {
 	for _, want := range []string{"passerelles", "collines", "verbinding", "ok "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sources list does not show %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRenormalizeCommand(t *testing.T) {
+	site := newPartnerSite(t)
+	data := t.TempDir()
+	catalog := filepath.Join(data, "catalog")
+	writeCatalog(t, catalog, site.URL)
+	runMain(t, "crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0")
+	_, out := runMain(t, "renormalize", "--data", data, "--catalog", catalog)
+	// The same normalizer over the same listings: nothing changes, nothing to reindex.
+	for _, want := range []string{"passerelles  4        0", "collines     3        0", "verbinding   3        0", "index: 0 changes applied"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("renormalize printed:\n%s\nwant a line with %q", out, want)
 		}
 	}
 }
