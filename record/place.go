@@ -9,8 +9,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // postcodesCSV is the Belgian postcode table; POSTCODES.md gives its sources and the
@@ -160,23 +158,7 @@ func placeIsPostcode(s string) bool {
 }
 
 // placeFold lower-cases s and removes diacritics ("Liège" → "liege", "Œ" → "oe").
-func placeFold(s string) string {
-	var b strings.Builder
-	for _, c := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, c):
-		case c == 'œ':
-			b.WriteString("oe")
-		case c == 'æ':
-			b.WriteString("ae")
-		case c == 'ß':
-			b.WriteString("ss")
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
+func placeFold(s string) string { return foldText(s) }
 
 // placeIsNameBreak reports whether c separates the words of a place name.
 func placeIsNameBreak(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Facet is one dimension of the taxonomy: what a record's Kind, Audiences, Topics,
@@ -473,28 +471,7 @@ func cloneLists(m map[string][]string) map[string][]string {
 // removed, ligatures expanded (œ → oe, ß → ss), anything but letters and digits a
 // separator (so hyphens, apostrophes of any kind and "·" split words).
 func taxWords(s string) []string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, c := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, c):
-		case c == 'œ':
-			b.WriteString("oe")
-		case c == 'æ':
-			b.WriteString("ae")
-		case c == 'ß':
-			b.WriteString("ss")
-		case c == 'ø':
-			b.WriteByte('o')
-		case c == 'ł':
-			b.WriteByte('l')
-		case unicode.IsLetter(c) || unicode.IsDigit(c):
-			b.WriteRune(c)
-		default:
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Fields(b.String())
+	return strings.FieldsFunc(foldText(s), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) })
 }
 
 // taxKey is the lookup key of a name: its folded words joined by single spaces.

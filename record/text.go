@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	xhtml "golang.org/x/net/html"
 )
@@ -78,6 +81,42 @@ func collapseSpaces(s string) string {
 				}
 			}
 			space, newline = false, false
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// foldText lower-cases s and removes its diacritics, expanding the ligatures and
+// letters NFD leaves whole ("Liège" → "liege", "Œuvre" → "oeuvre", "Straße" →
+// "strasse"). Every matcher of names and words in this package compares folded text.
+func foldText(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, c := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, c):
+		case c == 'œ':
+			b.WriteString("oe")
+		case c == 'æ':
+			b.WriteString("ae")
+		case c == 'ß':
+			b.WriteString("ss")
+		case c == 'ø':
+			b.WriteByte('o')
+		case c == 'ł':
+			b.WriteByte('l')
+		default:
 			b.WriteRune(c)
 		}
 	}

@@ -2,9 +2,6 @@ package record
 
 import (
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // The vocabularies of the record fields that take taxonomy ids, in taxonomy file
@@ -33,15 +30,5 @@ func KindID(name string) string {
 
 // Fold lower-cases s, removes diacritics and collapses spaces, for matching names.
 func Fold(s string) string {
-	var b strings.Builder
-	for _, c := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
-		if unicode.Is(unicode.Mn, c) {
-			continue
-		}
-		if c == '’' {
-			c = '\''
-		}
-		b.WriteRune(c)
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return strings.Join(strings.Fields(strings.ReplaceAll(foldText(s), "’", "'")), " ")
 }

@@ -2,12 +2,9 @@ package record
 
 import (
 	"strconv"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // This file turns a free text into the items ParseWhen combines: dates, times of day,
@@ -92,33 +89,7 @@ func whenTokenize(s string) []whenTok {
 }
 
 // whenFold lower-cases a word and removes its diacritics.
-func whenFold(w string) string {
-	ascii := true
-	for i := 0; i < len(w); i++ {
-		if w[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(w)
-	}
-	var b strings.Builder
-	for _, c := range norm.NFD.String(strings.ToLower(w)) {
-		switch {
-		case unicode.Is(unicode.Mn, c):
-		case c == 'ß':
-			b.WriteString("ss")
-		case c == 'œ':
-			b.WriteString("oe")
-		case c == 'æ':
-			b.WriteString("ae")
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
+func whenFold(w string) string { return foldText(w) }
 
 // whenSentences cuts tokens into sentences: at line breaks, at "!", "?", ";" and at
 // a full stop that ends a sentence (not the one of "12. März", "janv. 2027", "p.m.").
