@@ -238,62 +238,6 @@ var contactRoleWords = placeWordSet(`info|infos|information|informations|informa
 	rdv|afspraak|ecoute|association|vereniging|verein|federation|federatie|plateforme|platform|
 	collectif|maison|huis|home|asso|general|algemeen|mailbox|boite`)
 
-// contactRolePrefixes are role words long and distinctive enough to be recognised at
-// the start of a run-together local part ("infosmes", "secretariatssm").
-var contactRolePrefixes = []string{"info", "contact", "secretariat", "secretariaat", "accueil",
-	"onthaal", "inscription", "inschrijving", "admin", "reseau", "netwerk", "coordination",
-	"coordinatie", "permanence"}
-
-// IsRoleEmail reports whether an address is a shared or functional mailbox
-// (info@, secretariat@, reseau@, inschrijvingen@, the organisation's own name) rather
-// than a person's (christine.noel@, c.noel@, cnoel@).
-//
-// The heuristic looks only at the local part, folded: it is a role address when the
-// local part, or one of its words (split on . _ - + and digits), is in a list of role
-// words in French, Dutch, German and English (info, contact, secretariat/secretariaat,
-// accueil/onthaal, reseau/netwerk, admin, inscription(s)/inschrijving(en), groupes,
-// hello, office, coordination, equipe/team, asbl/vzw, ssm/cpas/ocmw…); when it starts
-// with a distinctive role word ("infosmes"); or when it is, or contains as a word, the
-// first label of the domain ("smes@smes.be", "smes-b@smes.be"). Everything else,
-// including single first names, is treated as personal: a personal address is personal
-// data, so doubt falls on the side that publishes less. Invalid addresses are not role
-// addresses.
-func IsRoleEmail(addr string) bool {
-	addr, ok := ParseEmail(addr)
-	if !ok {
-		return false
-	}
-	local, domain, _ := strings.Cut(addr, "@")
-	local = placeFold(local)
-	if contactRoleWords[local] {
-		return true
-	}
-	words := strings.FieldsFunc(local, func(c rune) bool { return !unicode.IsLetter(c) })
-	for _, w := range words {
-		if contactRoleWords[w] {
-			return true
-		}
-	}
-	joined := strings.Join(words, "")
-	for _, p := range contactRolePrefixes {
-		if strings.HasPrefix(joined, p) {
-			return true
-		}
-	}
-	labels := strings.Split(strings.TrimPrefix(domain, "www."), ".")
-	if org := placeFold(labels[0]); len(org) >= 3 {
-		if joined == strings.ReplaceAll(org, "-", "") {
-			return true
-		}
-		for _, w := range words {
-			if w == org {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // contactTrackingParams are query parameters that only track the reader: analytics
 // campaign tags (utm_* is matched by prefix) and the click ids of ad and social
 // networks and mailing tools.

@@ -114,45 +114,6 @@ func TestParseEmail(t *testing.T) {
 	}
 }
 
-func TestIsRoleEmail(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     bool
-	}{
-		{"info", "info@smes.be", true},
-		{"reseau", "reseau@smes.be", true},
-		{"secretariat", "secretariat@ssm-tamines.be", true},
-		{"secretariaat", "secretariaat@cgg.be", true},
-		{"accueil", "accueil@lapioche.be", true},
-		{"onthaal", "onthaal@ggz.be", true},
-		{"inscriptions", "inscriptions@cresam.be", true},
-		{"inschrijvingen", "inschrijvingen@vormingplus.be", true},
-		{"groupes", "groupes@ligue.be", true},
-		{"hello", "hello@healingtogether.be", true},
-		{"team", "team@kalima.be", true},
-		{"coordination", "coordination@psybru.be", true},
-		{"role word with suffix", "info.bxl@similes.be", true},
-		{"role word with digits", "info2@smes.be", true},
-		{"run-together role", "infosmes@gmail.com", true},
-		{"organisation name", "smes@smes.be", true},
-		{"organisation name with suffix", "smes-b@smes.be", true},
-		{"asbl in the local part", "lapioche.asbl@gmail.com", true},
-		{"firstname.lastname", "christine.noel@smes.be", false},
-		{"initial and name", "c.noel@smes.be", false},
-		{"initial joined", "cnoel@smes.be", false},
-		{"first name", "christine@smes.be", false},
-		{"accents", "hélène.dupont@x.be", false},
-		{"invalid", "info", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := IsRoleEmail(tt.in); got != tt.want {
-				t.Errorf("IsRoleEmail(%q) = %v, want %v", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestCleanURL(t *testing.T) {
 	const base = "https://www.smes.be/fr/agenda/"
 	tests := []struct {
@@ -287,6 +248,5 @@ func FuzzParseEmail(f *testing.F) {
 		if again, _ := ParseEmail(got); again != got {
 			t.Fatalf("ParseEmail(%q) = %q, but ParseEmail of that = %q", s, got, again)
 		}
-		IsRoleEmail(got)
 	})
 }

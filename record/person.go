@@ -984,7 +984,7 @@ func IsPersonalEmail(addr string) bool {
 		return false
 	}
 	for _, p := range parts {
-		if personRoleLocalParts[p] || personWords[p] && !personFirstNames[p] {
+		if personRoleLocalParts[p] || contactRoleWords[p] || personWords[p] && !personFirstNames[p] {
 			return false
 		}
 		if _, common := langDetector.words[p]; common && !personFirstNames[p] && len(p) > 2 {
