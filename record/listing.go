@@ -44,6 +44,13 @@ const (
 	FieldAttendance   = "attendance"
 	FieldImage        = "image"
 	FieldURL          = "url" // a link found in the listing; resolved against the page
+	// FieldRRule, FieldExDates and FieldRDates carry an iCalendar recurrence: an RFC 5545
+	// RRULE, and comma-separated RFC 3339 dates to skip and to add.
+	FieldRRule   = "rrule"
+	FieldExDates = "exdates"
+	FieldRDates  = "rdates"
+	// FieldStatus is the listing's own status: "cancelled" withdraws it.
+	FieldStatus = "status"
 )
 
 // KnownFields lists every field name a definition may map to.
@@ -52,6 +59,7 @@ var KnownFields = []string{
 	FieldPrice, FieldPlace, FieldAddress, FieldPostcode, FieldCity, FieldOrganizer,
 	FieldOrganizerURL, FieldEmail, FieldPhone, FieldRegistration, FieldOnlineURL,
 	FieldKind, FieldAudience, FieldTopic, FieldLanguage, FieldAttendance, FieldImage, FieldURL,
+	FieldRRule, FieldExDates, FieldRDates, FieldStatus,
 }
 
 // IsKnownField reports whether name is one of KnownFields.
@@ -117,8 +125,12 @@ type Run struct {
 	Unchanged  int       `json:"unchanged"`
 	Withdrawn  int       `json:"withdrawn"`
 	Rejected   int       `json:"rejected"` // listings that failed validation
-	Error      string    `json:"error,omitempty"`
-	Problems   []string  `json:"problems,omitempty"` // parse and validation problems, with where
+	// HTTPStatus is the status of the source's first document (0 when none came).
+	HTTPStatus int `json:"http_status,omitempty"`
+	// DetectedKind is the kind an "auto" source was read as.
+	DetectedKind string   `json:"detected_kind,omitempty"`
+	Error        string   `json:"error,omitempty"`
+	Problems     []string `json:"problems,omitempty"` // parse and validation problems, with where
 }
 
 // Crawl is what one crawl of a source hands to the store: the run, the normalized

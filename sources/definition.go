@@ -13,9 +13,16 @@ import (
 type Kind string
 
 const (
-	KindHTML   Kind = "html"   // web pages read with CSS selectors (HTMLOptions)
-	KindJSONLD Kind = "jsonld" // schema.org JSON-LD in web pages, or a JSON document
-	KindCSV    Kind = "csv"    // a CSV file with a header row (CSVOptions)
+	KindHTML     Kind = "html"     // web pages read with CSS selectors (HTMLOptions)
+	KindJSONLD   Kind = "jsonld"   // schema.org JSON-LD in web pages, or a JSON document
+	KindCSV      Kind = "csv"      // a CSV file with a header row (CSVOptions)
+	KindRSS      Kind = "rss"      // an RSS 2.0 feed (items are listings)
+	KindAtom     Kind = "atom"     // an Atom feed
+	KindJSONFeed Kind = "jsonfeed" // a JSON Feed (jsonfeed.org)
+	KindICal     Kind = "ical"     // an iCalendar file (VEVENTs are listings)
+	KindJSON     Kind = "json"     // a JSON list of objects, optionally under a path (JSONOptions)
+	KindHSDS     Kind = "hsds"     // an Open Referral HSDS 3.0 API (/services pages)
+	KindAuto     Kind = "auto"     // detected from Content-Type, file signature and page links
 )
 
 // Definition describes one source: where it is, how to read it, when to crawl it, and
@@ -35,6 +42,12 @@ type Definition struct {
 	CrawlDelay string       `json:"crawl_delay,omitempty" yaml:"crawl_delay,omitempty"`
 	HTML       *HTMLOptions `json:"html,omitempty" yaml:"html,omitempty"`
 	CSV        *CSVOptions  `json:"csv,omitempty" yaml:"csv,omitempty"`
+	JSON       *JSONOptions `json:"json,omitempty" yaml:"json,omitempty"`
+	// Disabled sources are registered but never crawled (catalog entries not yet
+	// checked with their network, for one).
+	Disabled bool `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	// Notes say what is known of the source: unverified guesses, contacts to make.
+	Notes string `json:"notes,omitempty" yaml:"notes,omitempty"`
 }
 
 // HTMLOptions maps a listing page onto listings with CSS selectors. A selector may end
@@ -60,6 +73,19 @@ type CSVOptions struct {
 	Encoding  string            `json:"encoding,omitempty" yaml:"encoding,omitempty"`   // utf-8 (default), windows-1252, iso-8859-1
 	Columns   map[string]string `json:"columns" yaml:"columns"`                         // record.Field* name → header
 	ID        string            `json:"id,omitempty" yaml:"id,omitempty"`               // header of the listing's own id
+}
+
+// JSONOptions maps a JSON document's objects onto listing fields.
+type JSONOptions struct {
+	// Path is the dotted path of the list in the document ("data.events"); "" means
+	// the document is the list.
+	Path string `json:"path,omitempty" yaml:"path,omitempty"`
+	// Fields maps record.Field* names to dotted paths within one object ("location.city").
+	Fields map[string]string `json:"fields" yaml:"fields"`
+	// ID is the dotted path of the object's own id, if it has one.
+	ID string `json:"id,omitempty" yaml:"id,omitempty"`
+	// Next is the dotted path of the next page's URL in the document, if paged.
+	Next string `json:"next,omitempty" yaml:"next,omitempty"`
 }
 
 // DefaultMaxPages bounds pagination when a definition sets no MaxPages.

@@ -30,7 +30,7 @@ type FieldError struct {
 func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
 const (
-	kindList     = "html, jsonld, csv"
+	kindList     = "html, jsonld, csv, rss, atom, jsonfeed, ical, json, hsds, auto"
 	languageList = "fr, nl, de, en"
 )
 
@@ -217,7 +217,13 @@ func (d Definition) Validate() error {
 		} else {
 			validateCSV(*d.CSV, bad)
 		}
-	case KindJSONLD:
+	case KindJSON:
+		if d.JSON == nil {
+			bad("json", "required when kind is json")
+		} else {
+			validateJSON(*d.JSON, bad)
+		}
+	case KindJSONLD, KindRSS, KindAtom, KindJSONFeed, KindICal, KindHSDS, KindAuto:
 	case "":
 		bad("kind", "empty (one of %s)", kindList)
 	default:
@@ -225,6 +231,9 @@ func (d Definition) Validate() error {
 	}
 	if d.HTML != nil && d.Kind != KindHTML {
 		bad("html", "set but kind is %q", d.Kind)
+	}
+	if d.JSON != nil && d.Kind != KindJSON {
+		bad("json", "set but kind is %q", d.Kind)
 	}
 	if d.CSV != nil && d.Kind != KindCSV {
 		bad("csv", "set but kind is %q", d.Kind)
@@ -288,6 +297,25 @@ func validateDefaults(d record.Defaults, bad badFunc) {
 		if _, ok := tax.Term(d.Facilitation); !ok || !slices.Contains(tax.IDs(record.FacetFacilitation), d.Facilitation) {
 			bad("defaults.facilitation", "%q is not one of %s", d.Facilitation, strings.Join(tax.IDs(record.FacetFacilitation), ", "))
 		}
+	}
+}
+
+func validateJSON(o JSONOptions, bad badFunc) {
+	if len(o.Fields) == 0 {
+		bad("json.fields", "empty: map at least title")
+	}
+	hasTitle := false
+	for name, path := range o.Fields {
+		switch {
+		case !record.IsKnownField(name):
+			bad("json.fields."+name, "unknown field (known: %s)", knownFieldList)
+		case strings.TrimSpace(path) == "":
+			bad("json.fields."+name, "empty path")
+		}
+		hasTitle = hasTitle || name == record.FieldTitle
+	}
+	if len(o.Fields) > 0 && !hasTitle {
+		bad("json.fields", "title is required")
 	}
 }
 

@@ -18,6 +18,9 @@ type Page struct {
 	Next string
 	// Problems are parts of the document that could not be read; the rest still counts.
 	Problems []Problem
+	// Feeds are the absolute URLs of the feeds an HTML page announces
+	// (<link rel="alternate" type="application/rss+xml" …>): better sources to suggest.
+	Feeds []string
 }
 
 // Problem is one thing a parser could not read, and where.
@@ -51,6 +54,17 @@ func Parse(def Definition, body []byte, pageURL string) (Page, error) {
 			return Page{}, fmt.Errorf("parse csv: %w", &FieldError{Field: "csv", Problem: "required when kind is csv"})
 		}
 		p, err = parseCSV(*def.CSV, body, pageURL)
+	case KindRSS, KindAtom, KindJSONFeed:
+		p, err = parseFeed(def.Kind, body, pageURL)
+	case KindJSON:
+		if def.JSON == nil {
+			return Page{}, fmt.Errorf("parse json: %w", &FieldError{Field: "json", Problem: "required when kind is json"})
+		}
+		p, err = parseJSON(*def.JSON, body, pageURL)
+	case KindICal:
+		p, err = parseICal(body, pageURL)
+	case KindHSDS:
+		p, err = parseHSDS(body, pageURL)
 	default:
 		return Page{}, fmt.Errorf("parse: %w", &FieldError{Field: "kind", Problem: fmt.Sprintf("%q is not one of %s", def.Kind, kindList)})
 	}

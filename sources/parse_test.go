@@ -19,6 +19,7 @@ type goldenPage struct {
 	Listings []record.Listing `json:"listings"`
 	Next     string           `json:"next,omitempty"`
 	Problems []Problem        `json:"problems,omitempty"`
+	Feeds    []string         `json:"feeds,omitempty"`
 }
 
 // goldenDetail is how the result of ParseDetail is written in a golden file.
