@@ -24,17 +24,31 @@ const (
 // did not see. A successful crawl that found nothing where records were active is
 // quarantined instead: a broken page must not withdraw a whole source.
 func (s *Store) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error) {
+	return s.saveCrawl(ctx, c, false)
+}
+
+// saveCrawl is SaveCrawl; approved skips the quarantine checks (a person looked).
+func (s *Store) saveCrawl(ctx context.Context, c record.Crawl, approved bool) (record.Run, error) {
 	run := c.Run
 	if len(c.Verbatim) != len(c.Records) {
 		return run, fmt.Errorf("save crawl %s: %d records but %d verbatim listings", run.Source, len(c.Records), len(c.Verbatim))
 	}
+	now := s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if run.Status == record.RunOK {
-			if err := applyListings(ctx, tx, &run, c, s.now()); err != nil {
+			if err := applyListings(ctx, tx, &run, c, now, approved); err != nil {
 				return err
 			}
 		}
-		return insertRun(ctx, tx, &run)
+		if err := insertRun(ctx, tx, &run); err != nil {
+			return err
+		}
+		if run.Status == record.RunQuarantined {
+			if err := holdCrawl(ctx, tx, run.ID, c); err != nil {
+				return err
+			}
+		}
+		return updateHealth(ctx, tx, run, now)
 	})
 	if err != nil {
 		return c.Run, fmt.Errorf("save crawl %s: %w", run.Source, err)
@@ -49,7 +63,7 @@ type stored struct {
 	firstSeen   string
 }
 
-func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Crawl, now time.Time) error {
+func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Crawl, now time.Time, approved bool) error {
 	existing := map[string]stored{}
 	active := 0
 	rows, err := tx.QueryContext(ctx, `SELECT id, fingerprint, status, first_seen FROM records WHERE source = ?`, run.Source)
@@ -64,17 +78,17 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 			return err
 		}
 		existing[id] = st
-		if st.status == record.StatusActive {
-			active++
+		if st.status == record.StatusActive || st.status == record.StatusStale {
+			active++ // live: what a crawl that no longer sees it would withdraw
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(c.Records) == 0 && active > 0 {
+	if reason := quarantineReason(c, existing, active); reason != "" && !approved {
 		run.Status = record.RunQuarantined
-		run.Error = fmt.Sprintf("crawl found no listings where %d were active: nothing changed, nothing withdrawn", active)
+		run.Error = reason + ": nothing changed; `ensemble sources approve-run` applies it"
 		return nil
 	}
 
@@ -85,8 +99,8 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 			continue // the crawler dedups; keep the first if it did not
 		}
 		seen[rec.ID] = true
-		if rec.Status != record.StatusPast { // seen now: active, unless all its dates are over
-			rec.Status = record.StatusActive
+		if rec.Status != record.StatusPast && rec.Status != record.StatusWithdrawn {
+			rec.Status = record.StatusActive // seen now: active, unless over or cancelled
 		}
 		fp := rec.Fingerprint()
 		fetched := formatTime(rec.FetchedAt)
@@ -154,6 +168,32 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 	return nil
 }
 
+// quarantineReason says why a successful crawl looks too wrong to apply unseen, or "":
+// it found nothing where records were live, or it would withdraw more than 30% of the
+// source's live records (and more than one).
+func quarantineReason(c record.Crawl, existing map[string]stored, live int) string {
+	if len(c.Records) == 0 && live > 0 {
+		return fmt.Sprintf("crawl found no listings where %d were live", live)
+	}
+	if !c.Complete {
+		return "" // an incomplete crawl withdraws nothing
+	}
+	seen := make(map[string]bool, len(c.Records))
+	for _, r := range c.Records {
+		seen[r.ID] = true
+	}
+	gone := 0
+	for id, old := range existing {
+		if !seen[id] && (old.status == record.StatusActive || old.status == record.StatusStale) {
+			gone++
+		}
+	}
+	if gone > 1 && gone*10 > live*3 {
+		return fmt.Sprintf("crawl would withdraw %d of %d live records (over 30%%)", gone, live)
+	}
+	return ""
+}
+
 // setStatus changes the status of a stored record, in its column and its data, and
 // adds flags to it.
 func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status, at string, flags ...record.Flag) error {
@@ -202,10 +242,11 @@ func insertRun(ctx context.Context, tx *sql.Tx, run *record.Run) error {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (source, status, started_at, finished_at, pages, bytes,
-		found, inserted, updated, unchanged, withdrawn, rejected, error, problems)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		found, inserted, updated, unchanged, withdrawn, rejected, error, problems, http_status, detected_kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		run.Source, run.Status, formatTime(run.StartedAt), formatTime(run.FinishedAt), run.Pages, run.Bytes,
-		run.Found, run.Inserted, run.Updated, run.Unchanged, run.Withdrawn, run.Rejected, run.Error, string(problems))
+		run.Found, run.Inserted, run.Updated, run.Unchanged, run.Withdrawn, run.Rejected, run.Error, string(problems),
+		run.HTTPStatus, run.DetectedKind)
 	if err != nil {
 		return fmt.Errorf("insert run: %w", err)
 	}
