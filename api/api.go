@@ -51,6 +51,7 @@ type Store interface {
 	Source(ctx context.Context, id string) (sources.Registered, error)
 	Runs(ctx context.Context, source string, limit int) ([]record.Run, error)
 	FlagCounts(ctx context.Context, source string) (map[string]int, error)
+	Health(ctx context.Context, source string) (sources.Health, error)
 	Snapshot(ctx context.Context, fn func(seq int64, records iter.Seq2[record.Record, error]) error) error
 }
 

@@ -77,6 +77,10 @@ func (m *memStore) FlagCounts(_ context.Context, source string) (map[string]int,
 	return out, nil
 }
 
+func (m *memStore) Health(_ context.Context, source string) (sources.Health, error) {
+	return sources.Health{ConsecutiveFailures: len(m.runs[source]) - 1}, nil
+}
+
 func (m *memStore) Snapshot(_ context.Context, fn func(int64, iter.Seq2[record.Record, error]) error) error {
 	return fn(int64(len(m.recs)), func(yield func(record.Record, error) bool) {
 		for i, r := range m.recs {
@@ -293,7 +297,8 @@ func TestSourcesAndRuns(t *testing.T) {
 	if err := json.Unmarshal(body, &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Sources) != 1 || list.Sources[0].LastRun == nil || list.Sources[0].LastRun.ID != 2 {
+	if len(list.Sources) != 1 || list.Sources[0].LastRun == nil || list.Sources[0].LastRun.ID != 2 ||
+		list.Sources[0].Health.ConsecutiveFailures != 1 {
 		t.Fatalf("sources = %s", body)
 	}
 	_, body = get(t, ts.URL+"/api/v1/sources/net")

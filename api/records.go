@@ -31,6 +31,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 type SourceView struct {
 	sources.Registered
 	LastRun *record.Run    `json:"last_run"`
+	Health  sources.Health `json:"health"`
 	Flags   map[string]int `json:"flags,omitempty"`
 }
 
@@ -43,7 +44,8 @@ func (s *Server) sourceView(r *http.Request, reg sources.Registered) (SourceView
 	if len(runs) > 0 {
 		view.LastRun = &runs[0]
 	}
-	return view, nil
+	view.Health, err = s.store.Health(r.Context(), reg.Definition.ID)
+	return view, err
 }
 
 // handleSources serves GET /api/v1/sources: every source with its latest run.

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"slices"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -221,7 +222,7 @@ func (m *Main) listSources(ctx context.Context) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tKIND\tORIGIN\tSCHEDULE\tLICENSE\tLAST RUN\tURL")
+	fmt.Fprintln(tw, "ID\tKIND\tORIGIN\tSCHEDULE\tLICENSE\tLAST RUN\tHEALTH\tURL")
 	for _, reg := range list {
 		d := reg.Definition
 		last := "never"
@@ -230,9 +231,54 @@ func (m *Main) listSources(ctx context.Context) error {
 		} else if len(runs) > 0 {
 			last = fmt.Sprintf("%s %s (%d found)", runs[0].Status, runs[0].FinishedAt.Format(time.DateTime), runs[0].Found)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Kind, reg.Origin, d.Schedule, orDash(d.License), last, d.URL)
+		h, err := a.store.Health(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		health := "ok"
+		switch {
+		case d.Disabled:
+			health = "disabled"
+		case h.Paused:
+			health = "paused: " + h.PausedReason
+		case h.ConsecutiveFailures > 0:
+			health = fmt.Sprintf("%d failures, retry after %s", h.ConsecutiveFailures, h.BackoffUntil.Format(time.DateTime))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Kind, reg.Origin, d.Schedule, orDash(d.License), last, health, d.URL)
 	}
 	return tw.Flush()
+}
+
+// resumeSource un-pauses a source that failed too often.
+func (m *Main) resumeSource(ctx context.Context, id string) error {
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.store.Resume(ctx, id); err != nil {
+		return fmt.Errorf("sources resume: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "source %s resumed: it is crawled again on its schedule\n", id)
+	return nil
+}
+
+// approveRun applies a quarantined run's crawl, then brings the index up to date.
+func (m *Main) approveRun(ctx context.Context, arg string) error {
+	runID, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return fmt.Errorf("sources approve-run: %q is not a run id", arg)
+	}
+	a, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := a.store.ApproveRun(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("sources approve-run: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "run %d applied as run %d: %d new, %d updated, %d withdrawn\n",
+		runID, run.ID, run.Inserted, run.Updated, run.Withdrawn)
+	return m.catchUpIfFree(ctx, a)
 }
 
 // validateSources checks definition files: their fields, and their schedules.

@@ -6,7 +6,7 @@
 //	ensemble reindex                        rebuild the index from the store
 //	ensemble renormalize [--source ID]      normalize the stored listings again
 //	ensemble dump --format jsonl|csv [--out FILE|-]
-//	ensemble sources list | validate FILE...
+//	ensemble sources list | validate FILE... | resume ID | approve-run RUN
 //
 // Every flag has an environment fallback (ENSEMBLE_DATA, ENSEMBLE_ADDR, ...).
 package main
@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -99,6 +100,8 @@ commands:
   dump --format jsonl|csv [--out FILE]  write every record (to stdout with --out -)
   sources list                          list the sources in the store and the catalog
   sources validate FILE...              check source definition files
+  sources resume ID                     crawl a paused source again
+  sources approve-run RUN               apply the crawl a quarantined run held back
 
 Run 'ensemble <command> -h' for the flags of a command.
 `
@@ -144,9 +147,9 @@ func (m *Main) ParseFlags(args []string) error {
 		return fmt.Errorf("unknown command %q", m.Command)
 	}
 	rest := args[1:]
-	var action []string // "sources list": the action comes before the flags
-	if m.Command == "sources" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		action, rest = rest[:1], rest[1:]
+	var action []string // "sources resume ID --data X": the action and its operands come before the flags
+	for m.Command == "sources" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		action, rest = append(action, rest[0]), rest[1:]
 	}
 	if err := fs.Parse(rest); err != nil {
 		return err
@@ -158,8 +161,13 @@ func (m *Main) ParseFlags(args []string) error {
 	if m.Command == "dump" && c.Format != "jsonl" && c.Format != "csv" {
 		return fmt.Errorf("dump: --format %q: want jsonl or csv", c.Format)
 	}
-	if m.Command == "sources" && (len(c.Args) == 0 || (c.Args[0] != "list" && c.Args[0] != "validate")) {
-		return errors.New("sources: want 'sources list' or 'sources validate FILE...'")
+	if m.Command == "sources" {
+		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run"}, c.Args[0]) {
+			return errors.New("sources: want 'sources list', 'sources validate FILE...', 'sources resume ID' or 'sources approve-run RUN'")
+		}
+		if (c.Args[0] == "resume" || c.Args[0] == "approve-run") && len(c.Args) != 2 {
+			return fmt.Errorf("sources %s: name one %s", c.Args[0], map[string]string{"resume": "source id", "approve-run": "run id"}[c.Args[0]])
+		}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
@@ -185,8 +193,13 @@ func (m *Main) Run(ctx context.Context) error {
 	case "dump":
 		return m.dump(ctx)
 	case "sources":
-		if m.Config.Args[0] == "validate" {
+		switch m.Config.Args[0] {
+		case "validate":
 			return m.validateSources(m.Config.Args[1:])
+		case "resume":
+			return m.resumeSource(ctx, m.Config.Args[1])
+		case "approve-run":
+			return m.approveRun(ctx, m.Config.Args[1])
 		}
 		return m.listSources(ctx)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/store"
 )
 
 // partnerSite serves the files under testdata/site from memory on 127.0.0.1, so a
@@ -479,6 +481,43 @@ func TestRenormalizeCommand(t *testing.T) {
 			t.Errorf("renormalize printed:\n%s\nwant a line with %q", out, want)
 		}
 	}
+}
+
+// TestQuarantineAndApprove: a crawl that would withdraw most of a source waits for a
+// person; `sources approve-run` applies it; `sources resume` un-pauses a source.
+func TestQuarantineAndApprove(t *testing.T) {
+	site := newPartnerSite(t)
+	data := t.TempDir()
+	catalog := filepath.Join(data, "catalog")
+	writeCatalog(t, catalog, site.URL)
+	args := []string{"--data", data, "--catalog", catalog, "--crawl-delay", "0", "--source", "verbinding"}
+	runMain(t, append([]string{"crawl"}, args...)...)
+	site.edit(t, "/groepen.csv", "vb-2;", "xx-2;")                           // vb-2 gone, xx-2 new
+	site.edit(t, "/groepen.csv", "vb-3;Zelfhulpgroep", "xx-3;Zelfhulpgroep") // vb-3 gone, xx-3 new
+	_, out := runMain(t, append([]string{"crawl"}, args...)...)
+	if !strings.Contains(out, "quarantined") {
+		t.Fatalf("crawl losing 2 of 3 listings printed:\n%s\nwant quarantined", out)
+	}
+	st := openStoreForTest(t, data)
+	runs, _ := st.Runs(context.Background(), "verbinding", 1)
+	st.Close()
+	_, out = runMain(t, "sources", "approve-run", fmt.Sprint(runs[0].ID), "--data", data, "--catalog", catalog)
+	if !strings.Contains(out, "2 new, 0 updated, 2 withdrawn") {
+		t.Errorf("approve-run printed %q", out)
+	}
+	_, out = runMain(t, "sources", "resume", "verbinding", "--data", data, "--catalog", catalog)
+	if !strings.Contains(out, "resumed") {
+		t.Errorf("resume printed %q", out)
+	}
+}
+
+func openStoreForTest(t *testing.T, data string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(data, "ensemble.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func TestSourcesValidate(t *testing.T) {
