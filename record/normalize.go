@@ -123,6 +123,10 @@ func Normalize(o Origin, l Listing, fetched time.Time) (Record, error) {
 	}
 
 	r.normalizeSchedule(l, fetched)
+	if st := Fold(f(FieldStatus)); st == "cancelled" || st == "canceled" || st == "annule" || st == "geannuleerd" {
+		r.Status = StatusWithdrawn // the organizer cancelled it: kept, hidden from search
+		r.addFlag("cancelled", SeverityInfo, "status", "the source marks this listing cancelled")
+	}
 	r.normalizeCost(f(FieldPrice), r.Description)
 	r.GroupSize = ParseGroupSize(r.Description)
 

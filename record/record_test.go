@@ -321,3 +321,14 @@ func TestNormalizeScheduleFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizeCancelled(t *testing.T) {
+	r, err := Normalize(origin, Listing{LocalID: "x", Fields: map[string]string{
+		FieldTitle: "Groupe de parole", FieldStatus: "CANCELLED"}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != StatusWithdrawn || len(r.Flags) == 0 || r.Flags[len(r.Flags)-1].Code != "cancelled" {
+		t.Errorf("cancelled listing: status %q, flags %+v; want withdrawn with a cancelled flag", r.Status, r.Flags)
+	}
+}
