@@ -17,7 +17,8 @@ import (
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// csvDelimiter reads CSVOptions.Delimiter: "" is a comma; "tab" or `\t` a tab.
+// csvDelimiter reads CSVOptions.Delimiter: "" is a comma (parseCSV sniffs the
+// delimiter instead: see sniffDelimiter); "tab" or `\t` a tab.
 func csvDelimiter(s string) (rune, error) {
 	switch s {
 	case "":
@@ -47,7 +48,8 @@ func csvDecoder(name string) (*encoding.Decoder, error) {
 	return nil, fmt.Errorf("%q is not one of utf-8, windows-1252, iso-8859-1, iso-8859-15", name)
 }
 
-// parseCSV reads a CSV file whose header row names the columns mapped by o. A mapped
+// parseCSV reads a CSV file whose header row names the columns mapped by o; without
+// o.Delimiter, the delimiter is sniffed (";", "," or tab: sniffDelimiter). A mapped
 // header missing from the file is an error; rows with the wrong number of fields are
 // skipped as Problems; empty rows are skipped. A file starting with a UTF-8 byte-order
 // mark is read as UTF-8 whatever o.Encoding says.
@@ -74,6 +76,9 @@ func parseCSV(o CSVOptions, body []byte, pageURL string) (Page, error) {
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 
+	if o.Delimiter == "" {
+		delim = sniffDelimiter(body)
+	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.Comma = delim
 	r.LazyQuotes = true

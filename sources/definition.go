@@ -69,7 +69,7 @@ type HTMLOptions struct {
 
 // CSVOptions maps columns of a CSV file onto listing fields.
 type CSVOptions struct {
-	Delimiter string            `json:"delimiter,omitempty" yaml:"delimiter,omitempty"` // default ","
+	Delimiter string            `json:"delimiter,omitempty" yaml:"delimiter,omitempty"` // "," ";" or "tab"; sniffed when empty
 	Encoding  string            `json:"encoding,omitempty" yaml:"encoding,omitempty"`   // utf-8 (default), windows-1252, iso-8859-1
 	Columns   map[string]string `json:"columns" yaml:"columns"`                         // record.Field* name → header
 	ID        string            `json:"id,omitempty" yaml:"id,omitempty"`               // header of the listing's own id

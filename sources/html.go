@@ -228,7 +228,7 @@ func parseHTML(o HTMLOptions, body []byte, pageURL string) (Page, error) {
 		return Page{}, err
 	}
 	base := parseBase(pageURL)
-	page := Page{Listings: []record.Listing{}}
+	page := Page{Listings: []record.Listing{}, Feeds: discoverFeeds(doc, pageURL)}
 	self, _ := httpURL(base, pageURL)
 	items := hs.list.matches(doc.Selection)
 	if items.Length() == 0 {

@@ -70,6 +70,9 @@ func parseJSONLD(body []byte, pageURL string) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	for _, f := range DiscoverFeeds(body, pageURL) {
+		p.page.Feeds = append(p.page.Feeds, f.URL)
+	}
 	if len(blocks) == 0 {
 		p.page.Problems = append(p.page.Problems, Problem{Where: "page", Message: "no JSON-LD found"})
 		return p.page, nil

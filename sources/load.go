@@ -229,14 +229,28 @@ func (d Definition) Validate() error {
 	default:
 		bad("kind", "%q is not one of %s", d.Kind, kindList)
 	}
-	if d.HTML != nil && d.Kind != KindHTML {
-		bad("html", "set but kind is %q", d.Kind)
+	// An auto source may carry options for the kinds that need them, used if
+	// detection finds that kind.
+	if d.HTML != nil {
+		if d.Kind != KindHTML && d.Kind != KindAuto {
+			bad("html", "set but kind is %q", d.Kind)
+		} else if d.Kind == KindAuto {
+			validateHTML(*d.HTML, bad)
+		}
 	}
-	if d.JSON != nil && d.Kind != KindJSON {
-		bad("json", "set but kind is %q", d.Kind)
+	if d.JSON != nil {
+		if d.Kind != KindJSON && d.Kind != KindAuto {
+			bad("json", "set but kind is %q", d.Kind)
+		} else if d.Kind == KindAuto {
+			validateJSON(*d.JSON, bad)
+		}
 	}
-	if d.CSV != nil && d.Kind != KindCSV {
-		bad("csv", "set but kind is %q", d.Kind)
+	if d.CSV != nil {
+		if d.Kind != KindCSV && d.Kind != KindAuto {
+			bad("csv", "set but kind is %q", d.Kind)
+		} else if d.Kind == KindAuto {
+			validateCSV(*d.CSV, bad)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -50,6 +50,8 @@ func TestValidate(t *testing.T) {
 		{"unknown kind", func() Definition { d := validHTML(); d.Kind = "xml"; return d }, `kind: "xml" is not one of html, jsonld, csv`},
 		{"empty kind", func() Definition { d := validHTML(); d.Kind = ""; return d }, "kind: empty"},
 		{"empty schedule", func() Definition { d := validHTML(); d.Schedule = ""; return d }, "schedule: empty"},
+		{"auto with html options", func() Definition { d := validHTML(); d.Kind = KindAuto; return d }, ""},
+		{"auto with bad html options", func() Definition { d := validHTML(); d.Kind = KindAuto; d.HTML.List = ""; return d }, "html.list: empty selector"},
 		{"crawl delay", func() Definition { d := validHTML(); d.CrawlDelay = "250ms"; return d }, ""},
 		{"bad crawl delay", func() Definition { d := validHTML(); d.CrawlDelay = "soon"; return d }, `crawl_delay: "soon" is not a duration`},
 		{"crawl delay too long", func() Definition { d := validHTML(); d.CrawlDelay = "5m"; return d }, `crawl_delay: "5m"`},
