@@ -9,8 +9,10 @@ import (
 	"io"
 	"iter"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/ensemble-be/ensemble/index"
 	"github.com/ensemble-be/ensemble/record"
 	"github.com/ensemble-be/ensemble/sources"
+	"github.com/ensemble-be/ensemble/sources/catalog"
 )
 
 // crawl crawls every registered source (or --source) once, prints a summary, and
@@ -279,6 +282,55 @@ func (m *Main) approveRun(ctx context.Context, arg string) error {
 	fmt.Fprintf(m.Stdout, "run %d applied as run %d: %d new, %d updated, %d withdrawn\n",
 		runID, run.ID, run.Inserted, run.Updated, run.Withdrawn)
 	return m.catchUpIfFree(ctx, a)
+}
+
+// catalog lists the built-in catalog of known Belgian sources or, with "export DIR",
+// copies their definition files into DIR (never over an existing file) for an
+// operator to check with each network and enable.
+func (m *Main) catalog(args []string) error {
+	defs, err := catalog.Definitions()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tKIND\tLICENSE\tURL\tNOTES")
+		for _, d := range defs {
+			note, _, _ := strings.Cut(d.Notes, "\n")
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.80s\n", d.ID, d.Kind, orDash(d.License), d.URL, note)
+		}
+		return tw.Flush()
+	}
+	if args[0] != "export" || len(args) != 2 {
+		return errors.New("sources catalog: want 'sources catalog' or 'sources catalog export DIR'")
+	}
+	dir := args[1]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		body, name, err := catalog.DefinitionFile(d.ID)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(filepath.Join(dir, filepath.Base(name)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			fmt.Fprintf(m.Stdout, "%s: exists, left as it is\n", name)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(body)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(m.Stdout, "%d definitions in %s, all disabled: check each with its network, set disabled: false, run 'ensemble sources validate'\n", len(defs), dir)
+	return nil
 }
 
 // validateSources checks definition files: their fields, and their schedules.

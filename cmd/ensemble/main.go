@@ -6,7 +6,7 @@
 //	ensemble reindex                        rebuild the index from the store
 //	ensemble renormalize [--source ID]      normalize the stored listings again
 //	ensemble dump --format jsonl|csv [--out FILE|-]
-//	ensemble sources list | validate FILE... | resume ID | approve-run RUN
+//	ensemble sources list | validate FILE... | resume ID | approve-run RUN | catalog [export DIR]
 //
 // Every flag has an environment fallback (ENSEMBLE_DATA, ENSEMBLE_ADDR, ...).
 package main
@@ -102,6 +102,7 @@ commands:
   sources validate FILE...              check source definition files
   sources resume ID                     crawl a paused source again
   sources approve-run RUN               apply the crawl a quarantined run held back
+  sources catalog [export DIR]          the known Belgian sources (unverified, disabled); export copies them
 
 Run 'ensemble <command> -h' for the flags of a command.
 `
@@ -162,8 +163,8 @@ func (m *Main) ParseFlags(args []string) error {
 		return fmt.Errorf("dump: --format %q: want jsonl or csv", c.Format)
 	}
 	if m.Command == "sources" {
-		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run"}, c.Args[0]) {
-			return errors.New("sources: want 'sources list', 'sources validate FILE...', 'sources resume ID' or 'sources approve-run RUN'")
+		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run", "catalog"}, c.Args[0]) {
+			return errors.New("sources: want 'sources list', 'sources validate FILE...', 'sources resume ID', 'sources approve-run RUN' or 'sources catalog [export DIR]'")
 		}
 		if (c.Args[0] == "resume" || c.Args[0] == "approve-run") && len(c.Args) != 2 {
 			return fmt.Errorf("sources %s: name one %s", c.Args[0], map[string]string{"resume": "source id", "approve-run": "run id"}[c.Args[0]])
@@ -200,6 +201,8 @@ func (m *Main) Run(ctx context.Context) error {
 			return m.resumeSource(ctx, m.Config.Args[1])
 		case "approve-run":
 			return m.approveRun(ctx, m.Config.Args[1])
+		case "catalog":
+			return m.catalog(m.Config.Args[1:])
 		}
 		return m.listSources(ctx)
 	}

@@ -576,3 +576,22 @@ func TestParseFlagsErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSourcesCatalogExport(t *testing.T) {
+	dir := t.TempDir()
+	_, out := runMain(t, "sources", "catalog")
+	if !strings.Contains(out, "smes-b") || !strings.Contains(out, "UNVERIFIED") {
+		t.Fatalf("sources catalog printed:\n%s", out)
+	}
+	_, out = runMain(t, "sources", "catalog", "export", dir)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) < 12 || !strings.Contains(out, "all disabled") {
+		t.Fatalf("export wrote %d files: %s", len(files), out)
+	}
+	// Every exported file validates, and a second export overwrites nothing.
+	runMain(t, append([]string{"sources", "validate"}, files...)...)
+	_, out = runMain(t, "sources", "catalog", "export", dir)
+	if !strings.Contains(out, "exists, left as it is") {
+		t.Errorf("second export printed %q", out)
+	}
+}
