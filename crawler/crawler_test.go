@@ -166,8 +166,20 @@ func agendaDef(baseURL string) sources.Definition {
 	}
 }
 
-// testOptions are the options of tests: no pause between requests.
-func testOptions() Options { return Options{Delay: -1} }
+// testOptions are the options of tests: no pause between requests, and the test
+// sites on 127.0.0.1 allowed past the dial guard.
+func testOptions() Options { return Options{Delay: -1, AllowHosts: allowLocal} }
+
+// allowLocal allows 127.0.0.1, where httptest servers listen, and nothing else.
+var allowLocal = mustAllowList("127.0.0.1")
+
+func mustAllowList(s string) *AllowList {
+	a, err := ParseAllowList(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
 
 func TestFetchHTML(t *testing.T) {
 	bigPage := append(fixture(t, "agenda-1.html"), bytes.Repeat([]byte("<!-- padding -->\n"), 200)...)
@@ -300,6 +312,7 @@ func TestFetchHTML(t *testing.T) {
 			}
 			opts := tt.opts
 			opts.Delay = -1
+			opts.AllowHosts = allowLocal
 			got := New(nil, opts).Fetch(context.Background(), def)
 			run := got.Run
 
@@ -604,7 +617,7 @@ func TestFetchDelay(t *testing.T) {
 			s := newSite(t, agendaRoutes(t))
 			def := agendaDef(s.URL)
 			def.CrawlDelay = tt.crawlDelay
-			New(nil, Options{Delay: tt.optsDelay}).Fetch(context.Background(), def)
+			New(nil, Options{Delay: tt.optsDelay, AllowHosts: allowLocal}).Fetch(context.Background(), def)
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			var last time.Time

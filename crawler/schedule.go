@@ -12,6 +12,9 @@ import (
 // MinInterval is the shortest time allowed between two crawls of a source.
 const MinInterval = time.Minute
 
+// maxSpecLen bounds the length of a cron spec.
+const maxSpecLen = 200
+
 // Schedule is a validated crawl schedule. It implements cron.Schedule.
 type Schedule struct {
 	spec  string
@@ -28,8 +31,8 @@ func (s Schedule) String() string { return s.spec }
 // ParseSchedule parses a cron spec: five fields (minute hour day-of-month month
 // day-of-week), or a descriptor (@hourly, @daily, @weekly, @monthly, @yearly,
 // "@every 6h"), optionally preceded by CRON_TZ=<zone>. It refuses specs that never
-// fire or fire more often than MinInterval, and never panics (some specs crash the
-// cron parser).
+// fire or fire more often than MinInterval, or are longer than 200 characters, and
+// never panics (some specs crash the cron parser).
 func ParseSchedule(spec string) (s Schedule, err error) {
 	spec = strings.Join(strings.Fields(spec), " ") // the parser splits a time zone off at a space only
 	defer func() {
@@ -39,6 +42,9 @@ func ParseSchedule(spec string) (s Schedule, err error) {
 	}()
 	if spec == "" {
 		return Schedule{}, fmt.Errorf("schedule %q: empty", spec)
+	}
+	if len(spec) > maxSpecLen {
+		return Schedule{}, fmt.Errorf("schedule %.40q…: longer than %d characters", spec, maxSpecLen)
 	}
 	if (strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=")) && !strings.Contains(spec, " ") {
 		return Schedule{}, fmt.Errorf("schedule %q: a time zone without a schedule after it", spec)

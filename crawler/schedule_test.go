@@ -42,6 +42,16 @@ func TestParseSchedule(t *testing.T) {
 		{"TZ=0", `schedule "TZ=0": a time zone without a schedule`},
 		{"CRON_TZ=Europe/Brussels", "a time zone without a schedule"},
 		{"CRON_TZ=Mars/Olympus 0 3 * * *", "provided bad location Mars/Olympus"},
+		// Garbage.
+		{"💥 * * * *", "schedule \"💥 * * * *\""},
+		{"* * * * * * * * * *", "expected exactly 5 fields"},
+		{"@every 1h30x", "failed to parse duration"},
+		{"0 0 * * 9", "above maximum"},
+		{"-1 * * * *", "schedule"},
+		{"0-59/0 * * * *", "step of range should be a positive number"},
+		{"\x00", "schedule"},
+		{"CRON_TZ=../../etc/passwd 0 3 * * *", "bad location"},
+		{strings.Repeat("1,", 10000) + "1 * * * *", "longer than 200 characters"},
 	}
 	for _, tt := range tests {
 		s, err := ParseSchedule(tt.spec)

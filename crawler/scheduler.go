@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -14,15 +15,16 @@ import (
 	"github.com/ensemble-be/ensemble/sources"
 )
 
-// runNowWorkers is how many sources RunNow crawls at once.
-const runNowWorkers = 2
-
-// Scheduler crawls each source on its schedule, in UTC, and on demand. A source is
-// never crawled twice at once. Stop cancels the crawls under way and waits for them.
+// Scheduler crawls each source on its schedule, in UTC, and on demand, through a
+// pool of at most Options.Workers crawls at once: sources on different hosts in
+// parallel, sources on one host (the host and port of their URL) one after the
+// other. A source is never crawled twice at once, and disabled sources never. Stop
+// cancels the crawls under way and waits for them.
 type Scheduler struct {
 	crawler *Crawler
 	log     *slog.Logger
 	cron    *cron.Cron
+	workers int
 
 	quit       context.Context // done once Stop is called
 	cancelQuit context.CancelFunc
@@ -30,14 +32,27 @@ type Scheduler struct {
 	mu       sync.Mutex
 	defs     map[string]sources.Definition
 	entries  map[string]cron.EntryID
-	running  map[string]bool // source ids being crawled
+	pending  map[string]bool // source ids queued or being crawled
+	busy     map[string]bool // hosts being crawled
+	active   int             // crawls under way
+	queue    []*job          // crawls waiting for a worker or their host, in order
 	started  bool
 	stopped  bool
 	jobCtx   context.Context // Start's ctx, also done on Stop
-	crawling sync.WaitGroup  // scheduled crawls and RunNow calls under way
+	crawling sync.WaitGroup  // crawls under way and RunNow calls
 }
 
-// NewScheduler returns a Scheduler of c's crawls. It runs nothing until Start.
+// job is one crawl asked for, queued until a worker and its host are free.
+type job struct {
+	def     sources.Definition
+	host    string // hostKey of def.URL
+	trigger string // "scheduled", "on demand"
+	ctx     context.Context
+	done    chan struct{} // closed when the crawl ended or was dropped from the queue
+}
+
+// NewScheduler returns a Scheduler of c's crawls, running at most c's
+// Options.Workers at once. It runs nothing until Start or RunNow.
 func NewScheduler(c *Crawler, logger *slog.Logger) *Scheduler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -45,9 +60,11 @@ func NewScheduler(c *Crawler, logger *slog.Logger) *Scheduler {
 	s := &Scheduler{
 		crawler: c,
 		log:     logger,
+		workers: c.opts.Workers,
 		defs:    map[string]sources.Definition{},
 		entries: map[string]cron.EntryID{},
-		running: map[string]bool{},
+		pending: map[string]bool{},
+		busy:    map[string]bool{},
 	}
 	s.quit, s.cancelQuit = context.WithCancel(context.Background())
 	cl := cronLogger{logger}
@@ -62,8 +79,14 @@ func NewScheduler(c *Crawler, logger *slog.Logger) *Scheduler {
 }
 
 // Set adds the source def, or replaces the one with its id, and schedules its
-// crawls. It refuses an invalid definition or schedule (see ParseSchedule).
+// crawls. It refuses an invalid definition or schedule (see ParseSchedule). A
+// disabled definition is accepted as it is and never crawled: Set returns nil and
+// unschedules the source.
 func (s *Scheduler) Set(def sources.Definition) error {
+	if def.Disabled {
+		s.set(def, nil)
+		return nil
+	}
 	if err := def.Validate(); err != nil {
 		return fmt.Errorf("schedule source %q: %w", def.ID, err)
 	}
@@ -75,7 +98,7 @@ func (s *Scheduler) Set(def sources.Definition) error {
 	return nil
 }
 
-// set adds or replaces def, crawled on sched.
+// set adds or replaces def, crawled on sched (never if nil).
 func (s *Scheduler) set(def sources.Definition, sched cron.Schedule) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -84,6 +107,9 @@ func (s *Scheduler) set(def sources.Definition, sched cron.Schedule) {
 		delete(s.entries, def.ID)
 	}
 	s.defs[def.ID] = def
+	if sched == nil {
+		return
+	}
 	id := def.ID
 	s.entries[id] = s.cron.Schedule(sched, cron.FuncJob(func() { s.scheduled(id) }))
 }
@@ -114,20 +140,26 @@ func (s *Scheduler) Start(ctx context.Context) {
 	s.cron.Start()
 }
 
-// Stop stops scheduling, cancels the crawls under way (scheduled or from RunNow)
-// and returns when they have ended (each still saves its run).
+// Stop stops scheduling, drops the crawls waiting for a worker, cancels the crawls
+// under way (scheduled or from RunNow) and returns when they have ended (each
+// still saves its run).
 func (s *Scheduler) Stop() {
 	s.mu.Lock()
 	s.stopped = true
+	for _, j := range s.queue {
+		s.dropLocked(j)
+	}
+	s.queue = nil
 	s.mu.Unlock()
 	s.cancelQuit()
 	<-s.cron.Stop().Done()
 	s.crawling.Wait()
 }
 
-// RunNow crawls the sources ids at once, two at a time, and returns when they are
-// done. A source already being crawled is skipped, as are unknown ids. The crawls
-// end early if ctx is cancelled or Stop is called.
+// RunNow crawls the sources ids at once, through the worker pool, and returns when
+// they are done. A source already being crawled or waiting to be is skipped, as are
+// disabled sources and unknown ids. The crawls end early if ctx is cancelled or
+// Stop is called.
 func (s *Scheduler) RunNow(ctx context.Context, ids ...string) {
 	s.mu.Lock()
 	if s.stopped {
@@ -142,28 +174,19 @@ func (s *Scheduler) RunNow(ctx context.Context, ids ...string) {
 	defer cancel()
 	defer context.AfterFunc(s.quit, cancel)()
 
-	queue := make(chan string)
-	var workers sync.WaitGroup
-	for range min(runNowWorkers, len(ids)) {
-		workers.Go(func() {
-			for id := range queue {
-				s.crawl(ctx, id, "on demand")
-			}
-		})
-	}
-feed:
+	var jobs []*job
 	for _, id := range ids {
-		select {
-		case queue <- id:
-		case <-ctx.Done():
-			break feed
+		if j := s.enqueue(ctx, id, "on demand"); j != nil {
+			jobs = append(jobs, j)
 		}
 	}
-	close(queue)
-	workers.Wait()
+	for _, j := range jobs {
+		s.wait(j)
+	}
 }
 
-// scheduled is the cron job of source id.
+// scheduled is the cron job of source id. It returns when the crawl has ended, so
+// that cron's SkipIfStillRunning skips the next firings meanwhile.
 func (s *Scheduler) scheduled(id string) {
 	s.mu.Lock()
 	ctx := s.jobCtx
@@ -171,45 +194,114 @@ func (s *Scheduler) scheduled(id string) {
 	if ctx == nil || ctx.Err() != nil {
 		return
 	}
-	s.crawl(ctx, id, "scheduled")
+	if j := s.enqueue(ctx, id, "scheduled"); j != nil {
+		s.wait(j)
+	}
 }
 
-// crawl crawls source id unless it is unknown, already being crawled, or the
-// scheduler has stopped.
-func (s *Scheduler) crawl(ctx context.Context, id, trigger string) {
+// enqueue queues a crawl of source id, unless it is unknown, disabled, already
+// queued or being crawled, or the scheduler has stopped (nil then).
+func (s *Scheduler) enqueue(ctx context.Context, id, trigger string) *job {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	def, known := s.defs[id]
 	switch {
 	case s.stopped || ctx.Err() != nil:
-		s.mu.Unlock()
-		return
+		return nil
 	case !known:
-		s.mu.Unlock()
 		s.log.Warn("crawl skipped: unknown source", "source", id, "trigger", trigger)
-		return
-	case s.running[id]:
-		s.mu.Unlock()
-		s.log.Info("crawl skipped: already running", "source", id, "trigger", trigger)
-		return
+		return nil
+	case def.Disabled:
+		s.log.Info("crawl skipped: source disabled", "source", id, "trigger", trigger)
+		return nil
+	case s.pending[id]:
+		s.log.Info("crawl skipped: already queued or running", "source", id, "trigger", trigger)
+		return nil
 	}
-	s.running[id] = true
-	s.crawling.Add(1)
-	s.mu.Unlock()
+	host := def.URL
+	if u, err := url.Parse(def.URL); err == nil {
+		host = hostKey(u)
+	}
+	j := &job{def: def, host: host, trigger: trigger, ctx: ctx, done: make(chan struct{})}
+	s.pending[id] = true
+	s.queue = append(s.queue, j)
+	s.dispatchLocked()
+	return j
+}
 
+// dispatchLocked starts the queued crawls it can, in order: while a worker is free,
+// the first whose host is not being crawled. Crawls whose ctx is done are dropped.
+func (s *Scheduler) dispatchLocked() {
+	kept := s.queue[:0]
+	for _, j := range s.queue {
+		switch {
+		case j.ctx.Err() != nil:
+			s.dropLocked(j)
+		case s.active < s.workers && !s.busy[j.host]:
+			s.busy[j.host] = true
+			s.active++
+			s.crawling.Add(1)
+			go s.run(j)
+		default:
+			kept = append(kept, j)
+		}
+	}
+	clear(s.queue[len(kept):])
+	s.queue = kept
+}
+
+// dropLocked ends j without crawling it.
+func (s *Scheduler) dropLocked(j *job) {
+	delete(s.pending, j.def.ID)
+	close(j.done)
+}
+
+// wait returns when j has ended. If j's ctx is done first, j leaves the queue (if
+// it is still waiting there).
+func (s *Scheduler) wait(j *job) {
+	select {
+	case <-j.done:
+		return
+	case <-j.ctx.Done():
+	}
+	s.mu.Lock()
+	for i, q := range s.queue {
+		if q == j {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			s.dropLocked(j)
+			break
+		}
+	}
+	s.mu.Unlock()
+	<-j.done
+}
+
+// run crawls j on a worker, then frees the worker and its host for the next.
+func (s *Scheduler) run(j *job) {
 	defer func() {
 		s.mu.Lock()
-		delete(s.running, id)
+		delete(s.pending, j.def.ID)
+		delete(s.busy, j.host)
+		s.active--
+		close(j.done)
+		s.dispatchLocked()
 		s.mu.Unlock()
 		s.crawling.Done()
 	}()
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("crawl panicked", "source", id, "trigger", trigger,
+			s.log.Error("crawl panicked", "source", j.def.ID, "trigger", j.trigger,
 				"error", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
-	if _, err := s.crawler.Crawl(ctx, def); err != nil {
-		s.log.Error("crawl failed", "source", id, "trigger", trigger, "error", err)
+	if gate := s.crawler.opts.Gate; gate != nil {
+		if ok, reason := gate(j.ctx, j.def.ID); !ok {
+			s.log.Info("crawl skipped", "source", j.def.ID, "trigger", j.trigger, "reason", reason)
+			return
+		}
+	}
+	if _, err := s.crawler.Crawl(j.ctx, j.def); err != nil {
+		s.log.Error("crawl failed", "source", j.def.ID, "trigger", j.trigger, "error", err)
 	}
 }
 

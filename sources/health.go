@@ -19,4 +19,6 @@ type Health struct {
 	// back for a conditional GET.
 	ETag         string `json:"-"`
 	LastModified string `json:"-"`
+	// ValidatorsFor fingerprints the definition the validators were read with.
+	ValidatorsFor string `json:"-"`
 }

@@ -26,9 +26,10 @@ func (s *Store) Health(ctx context.Context, source string) (sources.Health, erro
 	var h sources.Health
 	var backoff, success, errAt string
 	var paused int
-	err := s.read.QueryRowContext(ctx, `SELECT etag, last_modified, consecutive_failures, backoff_until,
+	err := s.read.QueryRowContext(ctx, `SELECT etag, last_modified, validators_for, consecutive_failures, backoff_until,
 		paused, paused_reason, last_success, last_error, last_error_at FROM source_state WHERE source = ?`, source).
-		Scan(&h.ETag, &h.LastModified, &h.ConsecutiveFailures, &backoff, &paused, &h.PausedReason, &success, &h.LastError, &errAt)
+		Scan(&h.ETag, &h.LastModified, &h.ValidatorsFor, &h.ConsecutiveFailures, &backoff, &paused, &h.PausedReason,
+			&success, &h.LastError, &errAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil
 	}
@@ -56,11 +57,13 @@ func (s *Store) ShouldCrawl(ctx context.Context, source string, now time.Time) (
 	return true, "", nil
 }
 
-// SetValidators keeps the ETag and Last-Modified of source's latest fetched document.
-func (s *Store) SetValidators(ctx context.Context, source, etag, lastModified string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO source_state (source, etag, last_modified) VALUES (?, ?, ?)
-		ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified`,
-		source, etag, lastModified)
+// SetValidators keeps the ETag and Last-Modified of source's latest fetched document,
+// and the fingerprint of the definition it was read with.
+func (s *Store) SetValidators(ctx context.Context, source, etag, lastModified, definition string) error {
+	_, err := s.write.ExecContext(ctx, `INSERT INTO source_state (source, etag, last_modified, validators_for) VALUES (?, ?, ?, ?)
+		ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+			validators_for = excluded.validators_for`,
+		source, etag, lastModified, definition)
 	if err != nil {
 		return fmt.Errorf("set validators of %s: %w", source, err)
 	}

@@ -111,11 +111,11 @@ func TestQuarantineWithdrawalsAndApprove(t *testing.T) {
 func TestValidatorsAndRunColumns(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
-	if err := s.SetValidators(ctx, "net", `"abc"`, "Mon, 23 Nov 2026 10:00:00 GMT"); err != nil {
+	if err := s.SetValidators(ctx, "net", `"abc"`, "Mon, 23 Nov 2026 10:00:00 GMT", "def1"); err != nil {
 		t.Fatal(err)
 	}
 	h, _ := s.Health(ctx, "net")
-	if h.ETag != `"abc"` || h.LastModified == "" {
+	if h.ETag != `"abc"` || h.LastModified == "" || h.ValidatorsFor != "def1" {
 		t.Errorf("validators = %q %q", h.ETag, h.LastModified)
 	}
 	c := crawl(t, "net", map[string]string{"a": "A"})

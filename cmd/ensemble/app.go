@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -208,13 +209,42 @@ func (m *Main) loadCatalog(ctx context.Context, st *store.Store) ([]sources.Defi
 	return defs, nil
 }
 
-// newCrawler builds the crawler from the flags.
-func (m *Main) newCrawler(sink crawler.Sink) *crawler.Crawler {
+// newCrawler builds the crawler from the flags. extraAllowed are addresses Ensemble
+// itself serves (the demo site), which the dial guard would otherwise refuse.
+func (m *Main) newCrawler(a *app, extraAllowed ...string) (*crawler.Crawler, error) {
 	delay := m.Config.CrawlDelay
 	if delay == 0 {
 		delay = -1 // crawler: negative means no pause; zero would mean its default
 	}
-	return crawler.New(sink, crawler.Options{UserAgent: m.Config.UserAgent, Delay: delay, Logger: m.Logger})
+	allow, err := crawler.ParseAllowList(strings.Join(append([]string{m.Config.AllowHosts}, extraAllowed...), ","))
+	if err != nil {
+		return nil, fmt.Errorf("--allow-hosts: %w", err)
+	}
+	return crawler.New(a, crawler.Options{
+		UserAgent: m.Config.UserAgent, Delay: delay, Logger: m.Logger,
+		AllowHosts: allow, Workers: m.Config.Workers, Gate: a.gate,
+	}), nil
+}
+
+// gate lets the scheduler skip a paused source, or one backing off after failures.
+func (a *app) gate(ctx context.Context, source string) (bool, string) {
+	ok, reason, err := a.store.ShouldCrawl(ctx, source, time.Now())
+	if err != nil {
+		return true, "" // the crawl will meet the same store error and record it
+	}
+	return ok, reason
+}
+
+// Validators and SetValidators make the app the crawler's ValidatorStore, for
+// conditional GETs.
+func (a *app) Validators(ctx context.Context, source string) (crawler.Validators, error) {
+	h, err := a.store.Health(ctx, source)
+	return crawler.Validators{ETag: h.ETag, LastModified: h.LastModified, Definition: h.ValidatorsFor}, err
+}
+
+// SetValidators keeps the validators of source's latest fetched document.
+func (a *app) SetValidators(ctx context.Context, source string, v crawler.Validators) error {
+	return a.store.SetValidators(ctx, source, v.ETag, v.LastModified, v.Definition)
 }
 
 // listenLoopback listens on addr, which must be a loopback address: the demo site

@@ -40,7 +40,11 @@ func (m *Main) crawl(ctx context.Context) error {
 	}
 	var defs []sources.Definition
 	for _, reg := range registered {
-		if m.Config.Source == "" || reg.Definition.ID == m.Config.Source {
+		switch {
+		case m.Config.Source != "" && reg.Definition.ID != m.Config.Source:
+		case reg.Definition.Disabled && m.Config.Source == "":
+			fmt.Fprintf(m.Stdout, "%s: disabled, not crawled (crawl it alone with --source %s)\n", reg.Definition.ID, reg.Definition.ID)
+		default:
 			defs = append(defs, reg.Definition)
 		}
 	}
@@ -51,7 +55,10 @@ func (m *Main) crawl(ctx context.Context) error {
 		fmt.Fprintf(m.Stdout, "no sources: add definitions to %s\n", m.Config.CatalogDir)
 		return nil
 	}
-	c := m.newCrawler(a.store)
+	c, err := m.newCrawler(a)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATUS\tFOUND\tNEW\tUPDATED\tUNCHANGED\tWITHDRAWN\tREJECTED\tTIME\tERROR")
 	failed := 0

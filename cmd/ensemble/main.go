@@ -22,9 +22,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ensemble-be/ensemble/crawler"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -66,6 +69,8 @@ type Config struct {
 	DemoAddr   string        // --demo-addr, ENSEMBLE_DEMO_ADDR: where the demo site listens
 	CrawlDelay time.Duration // --crawl-delay, ENSEMBLE_CRAWL_DELAY: pause between requests to a host
 	UserAgent  string        // --user-agent, ENSEMBLE_USER_AGENT
+	AllowHosts string        // --allow-hosts, ENSEMBLE_ALLOW_HOSTS: private/loopback hosts the crawler may reach
+	Workers    int           // --workers, ENSEMBLE_WORKERS: crawls at once (different hosts)
 	LogLevel   string        // --log-level, ENSEMBLE_LOG_LEVEL: debug, info, warn, error
 	Source     string        // crawl and renormalize --source
 	Format     string        // dump --format
@@ -126,6 +131,9 @@ func (m *Main) ParseFlags(args []string) error {
 	crawlFlags := func() {
 		fs.DurationVar(&c.CrawlDelay, "crawl-delay", envDuration("ENSEMBLE_CRAWL_DELAY", time.Second), "pause between requests to one host [ENSEMBLE_CRAWL_DELAY]")
 		fs.StringVar(&c.UserAgent, "user-agent", env("ENSEMBLE_USER_AGENT", ""), "User-Agent of the crawler [ENSEMBLE_USER_AGENT]")
+		fs.StringVar(&c.AllowHosts, "allow-hosts", env("ENSEMBLE_ALLOW_HOSTS", ""),
+			"hosts, IPs or CIDRs the crawler may reach although they are loopback or private, comma-separated [ENSEMBLE_ALLOW_HOSTS]")
+		fs.IntVar(&c.Workers, "workers", envInt("ENSEMBLE_WORKERS", crawler.DefaultWorkers), "crawls at once, each on its own host [ENSEMBLE_WORKERS]")
 	}
 	switch m.Command {
 	case "serve":
@@ -223,6 +231,13 @@ func (m *Main) Close() error {
 func env(name, def string) string {
 	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
 		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
 	}
 	return def
 }

@@ -247,7 +247,7 @@ func TestEndToEnd(t *testing.T) {
 	data := t.TempDir()
 	catalog := filepath.Join(data, "catalog")
 	writeCatalog(t, catalog, site.URL)
-	serveArgs := []string{"serve", "--data", data, "--catalog", catalog, "--addr", "127.0.0.1:0", "--crawl-delay", "0", "--log-level", "warn"}
+	serveArgs := []string{"serve", "--data", data, "--catalog", catalog, "--addr", "127.0.0.1:0", "--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--log-level", "warn"}
 
 	m, _ := runMain(t, serveArgs...)
 	defer m.Close()
@@ -456,7 +456,7 @@ func TestCrawlCommand(t *testing.T) {
 	data := t.TempDir()
 	catalog := filepath.Join(data, "catalog")
 	writeCatalog(t, catalog, site.URL)
-	_, out := runMain(t, "crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0", "--source", "verbinding")
+	_, out := runMain(t, "crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--source", "verbinding")
 	if !strings.Contains(out, "verbinding") || !strings.Contains(out, "index: 3 changes applied") {
 		t.Fatalf("crawl printed:\n%s", out)
 	}
@@ -468,12 +468,32 @@ func TestCrawlCommand(t *testing.T) {
 	}
 }
 
+// TestCrawlGuard: without --allow-hosts the crawler refuses the loopback fixture site
+// at dial time, and the run says why.
+func TestCrawlGuard(t *testing.T) {
+	site := newPartnerSite(t)
+	data := t.TempDir()
+	catalog := filepath.Join(data, "catalog")
+	writeCatalog(t, catalog, site.URL)
+	var out bytes.Buffer
+	m := NewMain(&out, io.Discard)
+	if err := m.ParseFlags([]string{"crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0", "--source", "collines"}); err != nil {
+		t.Fatal(err)
+	}
+	err := m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(out.String(), "refused to connect to 127.0.0.1") ||
+		!strings.Contains(out.String(), "not in --allow-hosts") {
+		t.Fatalf("crawl of a loopback site without --allow-hosts = %v:\n%s", err, out.String())
+	}
+}
+
 func TestRenormalizeCommand(t *testing.T) {
 	site := newPartnerSite(t)
 	data := t.TempDir()
 	catalog := filepath.Join(data, "catalog")
 	writeCatalog(t, catalog, site.URL)
-	runMain(t, "crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0")
+	runMain(t, "crawl", "--data", data, "--catalog", catalog, "--crawl-delay", "0", "--allow-hosts", "127.0.0.1")
 	_, out := runMain(t, "renormalize", "--data", data, "--catalog", catalog)
 	// The same normalizer over the same listings: nothing changes, nothing to reindex.
 	for _, want := range []string{"passerelles  4        0", "collines     3        0", "verbinding   3        0", "index: 0 changes applied"} {
@@ -490,7 +510,7 @@ func TestQuarantineAndApprove(t *testing.T) {
 	data := t.TempDir()
 	catalog := filepath.Join(data, "catalog")
 	writeCatalog(t, catalog, site.URL)
-	args := []string{"--data", data, "--catalog", catalog, "--crawl-delay", "0", "--source", "verbinding"}
+	args := []string{"--data", data, "--catalog", catalog, "--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--source", "verbinding"}
 	runMain(t, append([]string{"crawl"}, args...)...)
 	site.edit(t, "/groepen.csv", "vb-2;", "xx-2;")                           // vb-2 gone, xx-2 new
 	site.edit(t, "/groepen.csv", "vb-3;Zelfhulpgroep", "xx-3;Zelfhulpgroep") // vb-3 gone, xx-3 new

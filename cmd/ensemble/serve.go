@@ -35,17 +35,23 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var ownHosts []string // what Ensemble serves itself, which the crawler may reach
 	if m.Config.Demo {
-		demoDefs, err := m.startDemo(ctx)
+		demoDefs, demoAddr, err := m.startDemo(ctx)
 		if err != nil {
 			return err
 		}
 		defs = append(defs, demoDefs...)
+		ownHosts = append(ownHosts, demoAddr)
 	}
 
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.scheduler = crawler.NewScheduler(m.newCrawler(a), m.Logger)
+	c, err := m.newCrawler(a, ownHosts...)
+	if err != nil {
+		return err
+	}
+	a.scheduler = crawler.NewScheduler(c, m.Logger)
 	ids := make([]string, 0, len(defs))
 	for _, def := range defs {
 		if err := a.scheduler.Set(def); err != nil {
@@ -77,10 +83,10 @@ func (m *Main) serve(ctx context.Context) error {
 
 // startDemo serves the bundled fictional partner site on a loopback port and
 // registers its sources.
-func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, error) {
+func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, string, error) {
 	ln, err := listenLoopback(m.Config.DemoAddr)
 	if err != nil {
-		return nil, fmt.Errorf("demo site: %w", err)
+		return nil, "", fmt.Errorf("demo site: %w", err)
 	}
 	a := m.app
 	a.demo = &http.Server{Handler: demo.Handler(), ReadHeaderTimeout: 5 * time.Second}
@@ -89,9 +95,9 @@ func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, error) {
 	defs := demo.Definitions(base)
 	for _, def := range defs {
 		if err := a.store.PutSource(ctx, def, "demo"); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
 	m.Logger.Info("demo partner site", "url", base+"/", "sources", len(defs))
-	return defs, nil
+	return defs, ln.Addr().String(), nil
 }

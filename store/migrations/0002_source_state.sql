@@ -4,6 +4,7 @@ CREATE TABLE source_state (
     source               TEXT PRIMARY KEY,
     etag                 TEXT NOT NULL DEFAULT '',
     last_modified        TEXT NOT NULL DEFAULT '',
+    validators_for       TEXT NOT NULL DEFAULT '',  -- fingerprint of the definition they were read with
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
     backoff_until        TEXT NOT NULL DEFAULT '',
     paused               INTEGER NOT NULL DEFAULT 0,
