@@ -251,6 +251,15 @@ func (r *Record) normalizeSchedule(l Listing, fetched time.Time) {
 		Texts: []string{f(FieldSchedule), r.Title, r.Description},
 		Ref:   fetched,
 	})
+	if rule := f(FieldRRule); rule != "" && sched.Start != nil {
+		// An iCalendar recurrence: the feed's own rule, with its exceptions and additions.
+		next, err := ExpandICal(*sched.Start, sched.End, rule, ParseICalDates(f(FieldExDates)), ParseICalDates(f(FieldRDates)), fetched)
+		if err != nil {
+			flags = append(flags, Flag{Code: "rrule_invalid", Severity: SeverityWarning, Field: "schedule.rrule", Message: err.Error()})
+		} else {
+			sched.RRule, sched.Next = rule, next
+		}
+	}
 	r.Schedule = sched
 	r.Flags = append(r.Flags, flags...)
 

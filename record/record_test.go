@@ -332,3 +332,22 @@ func TestNormalizeCancelled(t *testing.T) {
 		t.Errorf("cancelled listing: status %q, flags %+v; want withdrawn with a cancelled flag", r.Status, r.Flags)
 	}
 }
+
+func TestNormalizeICalRecurrence(t *testing.T) {
+	fetched := time.Date(2027, 3, 20, 10, 0, 0, 0, time.UTC)
+	r, err := Normalize(origin, Listing{LocalID: "uid-1", Fields: map[string]string{
+		FieldTitle: "Groupe de parole du mardi", FieldStart: "2027-03-02T19:00:00+01:00", FieldEnd: "2027-03-02T21:00:00+01:00",
+		FieldRRule: "FREQ=WEEKLY;BYDAY=TU", FieldExDates: "2027-03-30T19:00:00+02:00"}}, fetched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range r.Schedule.Next[:3] {
+		got = append(got, n.Format(time.RFC3339))
+	}
+	// 23 March in winter time, 30 March skipped (EXDATE), 6 April in summer time: 19:00 local each.
+	want := "2027-03-23T19:00:00+01:00 2027-04-06T19:00:00+02:00 2027-04-13T19:00:00+02:00"
+	if strings.Join(got, " ") != want || r.Schedule.RRule != "FREQ=WEEKLY;BYDAY=TU" || r.Status != StatusActive {
+		t.Errorf("iCal recurrence: next %v, rrule %q, status %q; want %s", got, r.Schedule.RRule, r.Status, want)
+	}
+}
