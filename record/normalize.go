@@ -251,13 +251,26 @@ func (r *Record) normalizeSchedule(l Listing, fetched time.Time) {
 		Texts: []string{f(FieldSchedule), r.Title, r.Description},
 		Ref:   fetched,
 	})
-	if rule := f(FieldRRule); rule != "" && sched.Start != nil {
-		// An iCalendar recurrence: the feed's own rule, with its exceptions and additions.
-		next, err := ExpandICal(*sched.Start, sched.End, rule, ParseICalDates(f(FieldExDates)), ParseICalDates(f(FieldRDates)), fetched)
-		if err != nil {
-			flags = append(flags, Flag{Code: "rrule_invalid", Severity: SeverityWarning, Field: "schedule.rrule", Message: err.Error()})
-		} else {
-			sched.RRule, sched.Next = rule, next
+	// An iCalendar recurrence (ical and hsds sources) wins over what the texts say.
+	seriesEnded := false
+	if rule, rdates := f(FieldRRule), f(FieldRDates); rule != "" || rdates != "" {
+		if starts := ParseICalDates(f(FieldStart)); len(starts) == 1 {
+			var end *time.Time
+			if ends := ParseICalDates(f(FieldEnd)); len(ends) == 1 {
+				e := ends[0]
+				if len(f(FieldEnd)) == len(time.DateOnly) {
+					e = e.AddDate(0, 0, 1) // an all-day end: the end of its day
+				}
+				end = &e
+			}
+			next, err := ExpandICal(starts[0], end, rule, ParseICalDates(f(FieldExDates)), ParseICalDates(rdates), fetched)
+			if err != nil {
+				flags = append(flags, Flag{Code: "rrule_invalid", Severity: SeverityWarning, Field: "schedule.rrule", Message: err.Error()})
+			} else {
+				sched.RRule, sched.Next = rule, next
+				flags = slices.DeleteFunc(flags, func(fl Flag) bool { return fl.Code == FlagScheduleIncomplete })
+				seriesEnded = len(next) == 0 && starts[0].Before(fetched)
+			}
 		}
 	}
 	r.Schedule = sched
@@ -269,7 +282,7 @@ func (r *Record) normalizeSchedule(l Listing, fetched time.Time) {
 	// Past: every date before the day of the crawl (a session this morning is not past).
 	f0 := fetched.In(Brussels)
 	today := time.Date(f0.Year(), f0.Month(), f0.Day(), 0, 0, 0, 0, Brussels)
-	if last := sched.lastDate(); sched.RRule == "" && !last.IsZero() && last.Before(today) {
+	if last := sched.lastDate(); (sched.RRule == "" || seriesEnded) && !last.IsZero() && last.Before(today) {
 		r.Status = StatusPast
 		r.addFlag("date_past", SeverityInfo, "schedule.start", "every date is before the crawl")
 	}
