@@ -16,6 +16,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
 	"github.com/ensemble-be/ensemble/crawler"
 	"github.com/ensemble-be/ensemble/index"
 	"github.com/ensemble-be/ensemble/record"
@@ -61,12 +64,17 @@ func (m *Main) crawl(ctx context.Context) error {
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATUS\tFOUND\tNEW\tUPDATED\tUNCHANGED\tWITHDRAWN\tREJECTED\tTIME\tERROR")
-	failed := 0
+	failed, pages, records := 0, 0, 0
+	bar := m.progress(len(defs), "crawling")
 	for _, def := range defs {
+		bar.Describe("crawling " + def.ID)
 		run, err := c.Crawl(ctx, def)
 		if err != nil {
 			return err
 		}
+		pages, records = pages+run.Pages, records+run.Found
+		bar.Describe(fmt.Sprintf("%d pages, %d records", pages, records))
+		bar.Add(1)
 		if run.Status == record.RunFailed {
 			failed++
 		}
@@ -74,6 +82,7 @@ func (m *Main) crawl(ctx context.Context) error {
 			run.Updated, run.Unchanged, run.Withdrawn, run.Rejected,
 			run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond), run.Error)
 	}
+	bar.Finish()
 	tw.Flush()
 
 	if err := m.catchUpIfFree(ctx, a); err != nil {
@@ -99,6 +108,15 @@ func (m *Main) reindex(ctx context.Context) error {
 	}
 	fmt.Fprintf(m.Stdout, "reindexed %d records up to change %d in %s\n", count, seq, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// progress is a progress bar on stderr when it is a terminal; elsewhere (CI, a
+// pipe, a log file) it draws nothing and the crawler's log lines tell the progress.
+func (m *Main) progress(n int, what string) *progressbar.ProgressBar {
+	f, ok := m.Stderr.(*os.File)
+	visible := ok && term.IsTerminal(int(f.Fd()))
+	return progressbar.NewOptions(n, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetDescription(what), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 }
 
 // renormalize runs normalization again over the stored verbatim listings of every
