@@ -61,6 +61,9 @@ type Options struct {
 	Searcher Searcher
 	Logger   *slog.Logger
 	Version  string
+	// NextRun, if set, tells when a source is next crawled on its schedule (zero: not
+	// scheduled).
+	NextRun func(def sources.Definition) time.Time
 }
 
 // Server serves the API.
@@ -69,12 +72,13 @@ type Server struct {
 	searcher Searcher
 	log      *slog.Logger
 	version  string
+	nextRun  func(def sources.Definition) time.Time
 	handler  http.Handler
 }
 
 // New returns a Server over the given store and searcher.
 func New(opts Options) *Server {
-	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version}
+	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

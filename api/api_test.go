@@ -130,7 +130,9 @@ func newTestServer(t *testing.T, n int) (*httptest.Server, *memStore, *titleSear
 		st.recs = append(st.recs, r)
 	}
 	se := &titleSearcher{store: st}
-	ts := httptest.NewServer(New(Options{Store: st, Searcher: se}).Handler())
+	next := time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
+	ts := httptest.NewServer(New(Options{Store: st, Searcher: se,
+		NextRun: func(sources.Definition) time.Time { return next }}).Handler())
 	t.Cleanup(ts.Close)
 	return ts, st, se
 }
@@ -298,7 +300,7 @@ func TestSourcesAndRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(list.Sources) != 1 || list.Sources[0].LastRun == nil || list.Sources[0].LastRun.ID != 2 ||
-		list.Sources[0].Health.ConsecutiveFailures != 1 {
+		list.Sources[0].Health.ConsecutiveFailures != 1 || list.Sources[0].NextRun == nil {
 		t.Fatalf("sources = %s", body)
 	}
 	_, body = get(t, ts.URL+"/api/v1/sources/net")

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/ensemble-be/ensemble/record"
 	"github.com/ensemble-be/ensemble/sources"
@@ -32,6 +33,9 @@ type SourceView struct {
 	sources.Registered
 	LastRun *record.Run    `json:"last_run"`
 	Health  sources.Health `json:"health"`
+	// NextRun is when the source is next crawled: its schedule, or the end of its
+	// back-off if later; absent when it is disabled or paused.
+	NextRun *time.Time     `json:"next_run,omitempty"`
 	Flags   map[string]int `json:"flags,omitempty"`
 }
 
@@ -44,8 +48,18 @@ func (s *Server) sourceView(r *http.Request, reg sources.Registered) (SourceView
 	if len(runs) > 0 {
 		view.LastRun = &runs[0]
 	}
-	view.Health, err = s.store.Health(r.Context(), reg.Definition.ID)
-	return view, err
+	if view.Health, err = s.store.Health(r.Context(), reg.Definition.ID); err != nil {
+		return view, err
+	}
+	if s.nextRun != nil && !reg.Definition.Disabled && !view.Health.Paused {
+		if next := s.nextRun(reg.Definition); !next.IsZero() {
+			if view.Health.BackoffUntil.After(next) {
+				next = view.Health.BackoffUntil
+			}
+			view.NextRun = &next
+		}
+	}
+	return view, nil
 }
 
 // handleSources serves GET /api/v1/sources: every source with its latest run.

@@ -64,7 +64,14 @@ func (m *Main) serve(ctx context.Context) error {
 	a.wg.Go(func() { a.markStale(bg) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
-	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version})
+	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version,
+		NextRun: func(def sources.Definition) time.Time {
+			sched, err := crawler.ParseSchedule(def.Schedule)
+			if err != nil {
+				return time.Time{}
+			}
+			return sched.Next(time.Now())
+		}})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
