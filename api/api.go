@@ -52,6 +52,7 @@ type Store interface {
 	Runs(ctx context.Context, source string, limit int) ([]record.Run, error)
 	FlagCounts(ctx context.Context, source string) (map[string]int, error)
 	Health(ctx context.Context, source string) (sources.Health, error)
+	ChangesAfter(ctx context.Context, after int64, limit int) ([]record.Change, error)
 	Snapshot(ctx context.Context, fn func(seq int64, records iter.Seq2[record.Record, error]) error) error
 }
 

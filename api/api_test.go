@@ -81,6 +81,16 @@ func (m *memStore) Health(_ context.Context, source string) (sources.Health, err
 	return sources.Health{ConsecutiveFailures: len(m.runs[source]) - 1}, nil
 }
 
+func (m *memStore) ChangesAfter(_ context.Context, after int64, limit int) ([]record.Change, error) {
+	out := []record.Change{}
+	for i, r := range m.recs { // record i is change i+1
+		if int64(i+1) > after && len(out) < limit {
+			out = append(out, record.Change{Seq: int64(i + 1), Op: "upsert", Record: r})
+		}
+	}
+	return out, nil
+}
+
 func (m *memStore) Snapshot(_ context.Context, fn func(int64, iter.Seq2[record.Record, error]) error) error {
 	return fn(int64(len(m.recs)), func(yield func(record.Record, error) bool) {
 		for i, r := range m.recs {
@@ -363,6 +373,36 @@ func TestTaxonomy(t *testing.T) {
 	}
 	if resp, _ := get(t, ts.URL+"/api/v1/taxonomy?facet=colour"); resp.StatusCode != 400 {
 		t.Errorf("facet=colour = %d, want 400", resp.StatusCode)
+	}
+}
+
+func TestChangesPaging(t *testing.T) {
+	ts, st, _ := newTestServer(t, 5)
+	st.recs[2].Status = record.StatusWithdrawn
+	url := ts.URL + "/api/v1/changes?limit=2"
+	var seen []ChangeItem
+	for range 10 {
+		_, body := get(t, url)
+		var page ChangesPage
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) == 0 {
+			break
+		}
+		seen = append(seen, page.Items...)
+		url = ts.URL + page.Next
+	}
+	if len(seen) != 5 || seen[2].State != "withdrawn" || seen[0].State != "updated" || seen[4].Seq != 5 {
+		t.Fatalf("feed gave %d items %+v", len(seen), seen)
+	}
+	if strings.Contains(fmt.Sprint(seen[0].Data), "Personne Privée") {
+		t.Errorf("the feed shows the contact person")
+	}
+	for _, bad := range []string{"after=-1", "after=x", "limit=0", "limit=5001", "since=3"} {
+		if resp, _ := get(t, ts.URL+"/api/v1/changes?"+bad); resp.StatusCode != 400 {
+			t.Errorf("changes?%s = %d, want 400", bad, resp.StatusCode)
+		}
 	}
 }
 

@@ -142,3 +142,13 @@ type Crawl struct {
 	Verbatim []Listing // Verbatim[i] is the listing Records[i] came from
 	Complete bool
 }
+
+// Change is one entry of the store's change log: its sequence number, what happened
+// (upsert or withdraw), when, and the record's state now. Replaying the log in order
+// and keeping the latest state of each id gives the current dataset.
+type Change struct {
+	Seq    int64     `json:"seq"`
+	Op     string    `json:"op"`
+	At     time.Time `json:"at"`
+	Record Record    `json:"record"`
+}

@@ -120,17 +120,9 @@ func (s *Store) Snapshot(ctx context.Context, fn func(seq int64, records iter.Se
 	return fn(seq, records)
 }
 
-// Change is one entry of the change log with the record's current state.
-type Change struct {
-	Seq    int64
-	Op     string // OpUpsert or OpWithdraw
-	At     string
-	Record record.Record
-}
-
 // ChangesAfter returns up to limit changes with seq > after, in seq order, each with
 // the record's current state (applying them in order converges to the store).
-func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error) {
+func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]record.Change, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.seq, c.op, c.at, `+prefixed("r.", recordColumns)+`
 		FROM changes c JOIN records r ON r.id = c.record_id
 		WHERE c.seq > ? ORDER BY c.seq LIMIT ?`, after, limit)
@@ -138,11 +130,11 @@ func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]Cha
 		return nil, fmt.Errorf("changes after %d: %w", after, err)
 	}
 	defer rows.Close()
-	var out []Change
+	out := []record.Change{}
 	for rows.Next() {
-		var c Change
-		var data, first, last, fetched, updated string
-		if err := rows.Scan(&c.Seq, &c.Op, &c.At, &data, &first, &last, &fetched, &updated); err != nil {
+		var c record.Change
+		var at, data, first, last, fetched, updated string
+		if err := rows.Scan(&c.Seq, &c.Op, &at, &data, &first, &last, &fetched, &updated); err != nil {
 			return nil, fmt.Errorf("changes after %d: %w", after, err)
 		}
 		if err := json.Unmarshal([]byte(data), &c.Record); err != nil {
@@ -150,6 +142,7 @@ func (s *Store) ChangesAfter(ctx context.Context, after int64, limit int) ([]Cha
 		}
 		c.Record.FirstSeen, c.Record.LastSeen = parseTime(first), parseTime(last)
 		c.Record.FetchedAt, c.Record.UpdatedAt = parseTime(fetched), parseTime(updated)
+		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
