@@ -130,7 +130,7 @@ func newTestServer(t *testing.T, n int) (*httptest.Server, *memStore, *titleSear
 	st := &memStore{runs: map[string][]record.Run{"net": {{ID: 2, Source: "net", Status: record.RunOK}, {ID: 1, Source: "net", Status: record.RunFailed, Error: "503"}}}}
 	st.sources = []sources.Registered{{Definition: sources.Definition{ID: "net", Name: "Réseau", Kind: sources.KindHTML}, Origin: "catalog"}}
 	for i := range n {
-		r, err := record.Normalize(record.Origin{Source: "net", Language: "fr"}, record.Listing{
+		r, err := record.Normalize(record.Origin{Source: "net", Language: "fr", License: "CC-BY-4.0"}, record.Listing{
 			LocalID: fmt.Sprint(i), Fields: map[string]string{record.FieldTitle: fmt.Sprintf("Groupe de parole %02d", i)},
 		}, time.Now())
 		if err != nil {
@@ -328,10 +328,12 @@ func TestSourcesAndRuns(t *testing.T) {
 }
 
 func TestDumps(t *testing.T) {
-	ts, st, _ := newTestServer(t, 3)
+	ts, st, _ := newTestServer(t, 4)
+	st.recs[3].License = "" // unknown licence: searchable, but not in open files
 	resp, body := get(t, ts.URL+"/api/v1/dump.csv")
 	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
-	if err != nil || len(rows) != 4 || resp.Header.Get("X-Ensemble-Seq") != "3" {
+	// 4 records, one without an open licence: a header and 3 rows.
+	if err != nil || len(rows) != 4 || resp.Header.Get("X-Ensemble-Seq") != "4" {
 		t.Fatalf("dump.csv: %d rows, %v, seq %q", len(rows), err, resp.Header.Get("X-Ensemble-Seq"))
 	}
 	_, body = get(t, ts.URL+"/api/v1/dump.jsonl")

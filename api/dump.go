@@ -9,18 +9,19 @@ import (
 	"github.com/ensemble-be/ensemble/record"
 )
 
-// handleDumpJSONL serves GET /api/v1/dump.jsonl: every record, one JSON object a
-// line, streamed from one consistent store snapshot.
+// handleDumpJSONL serves GET /api/v1/dump.jsonl: every record under an open licence,
+// one JSON object a line, streamed from one consistent store snapshot.
 func (s *Server) handleDumpJSONL(w http.ResponseWriter, r *http.Request) {
 	s.streamDump(w, r, "application/x-ndjson; charset=utf-8", "ensemble.jsonl", func(recs iter.Seq2[record.Record, error]) error {
-		return record.WriteJSONL(w, recs)
+		return record.WriteJSONL(w, record.OpenRecords(recs))
 	})
 }
 
-// handleDumpCSV serves GET /api/v1/dump.csv: every record as one flat row.
+// handleDumpCSV serves GET /api/v1/dump.csv: every record under an open licence, as
+// one flat row.
 func (s *Server) handleDumpCSV(w http.ResponseWriter, r *http.Request) {
 	s.streamDump(w, r, "text/csv; charset=utf-8", "ensemble.csv", func(recs iter.Seq2[record.Record, error]) error {
-		return record.WriteCSV(w, recs)
+		return record.WriteCSV(w, record.OpenRecords(recs))
 	})
 }
 

@@ -78,6 +78,55 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// openLicences are the SPDX ids (and their families) whose data may go into open
+// files: public-domain dedications and attribution or share-alike licences.
+var openLicences = []string{"CC0-", "CC-BY-", "ODbL-", "ODC-By-", "PDDL-", "etalab-", "OGL-", "DL-DE-"}
+
+// IsOpenLicense reports whether an SPDX id (or an expression whose every part is
+// open) lets records be redistributed in open dumps. Unknown ("") and non-commercial
+// or no-derivatives licences are not open: such records stay searchable but are left
+// out of open files.
+func IsOpenLicense(spdx string) bool {
+	if strings.TrimSpace(spdx) == "" {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(spdx, func(c rune) bool { return c == ' ' || c == '(' || c == ')' }) {
+		switch strings.ToUpper(part) {
+		case "AND", "OR", "WITH":
+			continue
+		}
+		up := strings.ToUpper(part)
+		if strings.Contains(up, "-NC") || strings.Contains(up, "-ND") {
+			return false
+		}
+		ok := false
+		for _, prefix := range openLicences {
+			if strings.HasPrefix(up, strings.ToUpper(prefix)) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// OpenRecords keeps the records an open file may carry: those under an open licence.
+func OpenRecords(recs iter.Seq2[Record, error]) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for r, err := range recs {
+			if err != nil {
+				yield(r, err)
+				return
+			}
+			if IsOpenLicense(r.License) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
 // WriteCSV writes the CSVColumns header and one row per public record.
 func WriteCSV(w io.Writer, recs iter.Seq2[Record, error]) error {
 	cw := csv.NewWriter(w)

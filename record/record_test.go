@@ -351,3 +351,19 @@ func TestNormalizeICalRecurrence(t *testing.T) {
 		t.Errorf("iCal recurrence: next %v, rrule %q, status %q; want %s", got, r.Schedule.RRule, r.Status, want)
 	}
 }
+
+func TestIsOpenLicense(t *testing.T) {
+	tests := []struct {
+		spdx string
+		want bool
+	}{
+		{"CC-BY-4.0", true}, {"CC0-1.0", true}, {"ODbL-1.0", true}, {"CC-BY-SA-4.0", true},
+		{"CC-BY-4.0 OR ODbL-1.0", true}, {"", false}, {"CC-BY-NC-4.0", false}, {"CC-BY-ND-4.0", false},
+		{"LicenseRef-proprietary", false}, {"CC-BY-4.0 AND LicenseRef-x", false},
+	}
+	for _, tt := range tests {
+		if got := IsOpenLicense(tt.spdx); got != tt.want {
+			t.Errorf("IsOpenLicense(%q) = %v, want %v", tt.spdx, got, tt.want)
+		}
+	}
+}

@@ -202,7 +202,8 @@ func (m *Main) openIndex(ctx context.Context, a *app) (*index.Index, error) {
 	return index.Open(m.indexPath())
 }
 
-// dump writes every record, as JSONL or CSV, from one consistent snapshot.
+// dump writes every record under an open licence, as JSONL or CSV, from one
+// consistent snapshot.
 func (m *Main) dump(ctx context.Context) error {
 	a, err := m.openStore(ctx)
 	if err != nil {
@@ -220,9 +221,9 @@ func (m *Main) dump(ctx context.Context) error {
 	buf := bufio.NewWriterSize(out, 64<<10)
 	err = a.store.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
 		if m.Config.Format == "csv" {
-			return record.WriteCSV(buf, recs)
+			return record.WriteCSV(buf, record.OpenRecords(recs))
 		}
-		return record.WriteJSONL(buf, recs)
+		return record.WriteJSONL(buf, record.OpenRecords(recs))
 	})
 	if err == nil {
 		err = buf.Flush()
