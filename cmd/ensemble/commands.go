@@ -21,6 +21,7 @@ import (
 
 	"github.com/ensemble-be/ensemble/crawler"
 	"github.com/ensemble-be/ensemble/index"
+	"github.com/ensemble-be/ensemble/opendata"
 	"github.com/ensemble-be/ensemble/record"
 	"github.com/ensemble-be/ensemble/sources"
 	"github.com/ensemble-be/ensemble/sources/catalog"
@@ -202,17 +203,28 @@ func (m *Main) openIndex(ctx context.Context, a *app) (*index.Index, error) {
 	return index.Open(m.indexPath())
 }
 
-// dump writes every record under an open licence, as JSONL or CSV, from one
-// consistent snapshot.
+// dump writes every record under an open licence, from one consistent snapshot: as
+// JSONL, CSV or Excel-friendly CSV to a file (gzipped if it ends in .gz) or stdout, or
+// as an HSDS 3.0 tabular package into a directory.
 func (m *Main) dump(ctx context.Context) error {
 	a, err := m.openStore(ctx)
 	if err != nil {
 		return err
 	}
+	if m.Config.Format == "hsds" {
+		err = a.store.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
+			return opendata.WriteHSDS(m.Config.Out, record.OpenRecords(recs))
+		})
+		if err != nil {
+			return fmt.Errorf("dump: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "HSDS 3.0 package written to %s\n", m.Config.Out)
+		return nil
+	}
 	var out io.Writer = m.Stdout
-	var file *os.File
+	var file io.WriteCloser
 	if m.Config.Out != "-" {
-		if file, err = os.Create(m.Config.Out); err != nil {
+		if file, err = opendata.Open(m.Config.Out); err != nil {
 			return fmt.Errorf("dump: %w", err)
 		}
 		defer file.Close()
@@ -220,10 +232,14 @@ func (m *Main) dump(ctx context.Context) error {
 	}
 	buf := bufio.NewWriterSize(out, 64<<10)
 	err = a.store.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
-		if m.Config.Format == "csv" {
-			return record.WriteCSV(buf, record.OpenRecords(recs))
+		open := record.OpenRecords(recs)
+		switch m.Config.Format {
+		case "csv":
+			return record.WriteCSV(buf, open)
+		case "excel-csv":
+			return opendata.WriteExcelCSV(buf, open)
 		}
-		return record.WriteJSONL(buf, record.OpenRecords(recs))
+		return record.WriteJSONL(buf, open)
 	})
 	if err == nil {
 		err = buf.Flush()

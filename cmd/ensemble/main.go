@@ -5,7 +5,7 @@
 //	ensemble crawl [--source ID]            crawl once, print a summary
 //	ensemble reindex                        rebuild the index from the store
 //	ensemble renormalize [--source ID]      normalize the stored listings again
-//	ensemble dump --format jsonl|csv [--out FILE|-]
+//	ensemble dump --format jsonl|csv|excel-csv|hsds [--out FILE|DIR|-]
 //	ensemble sources list | validate FILE... | resume ID | approve-run RUN | catalog [export DIR]
 //
 // Every flag has an environment fallback (ENSEMBLE_DATA, ENSEMBLE_ADDR, ...).
@@ -102,7 +102,8 @@ commands:
   crawl [--source ID]                   crawl once (all sources, or one) and print a summary
   reindex                               rebuild the search index from the store
   renormalize [--source ID]             normalize the stored listings again, without fetching
-  dump --format jsonl|csv [--out FILE]  write every record (to stdout with --out -)
+  dump --format jsonl|csv|excel-csv|hsds [--out FILE|DIR]
+                                        write every openly licensed record (stdout with --out -)
   sources list                          list the sources in the store and the catalog
   sources validate FILE...              check source definition files
   sources resume ID                     crawl a paused source again
@@ -148,8 +149,8 @@ func (m *Main) ParseFlags(args []string) error {
 	case "renormalize":
 		fs.StringVar(&c.Source, "source", "", "only this source id")
 	case "dump":
-		fs.StringVar(&c.Format, "format", "jsonl", "jsonl or csv")
-		fs.StringVar(&c.Out, "out", "-", "file to write, or - for stdout")
+		fs.StringVar(&c.Format, "format", "jsonl", "jsonl, csv, excel-csv (BOM, ';', formulas neutralized) or hsds (an HSDS 3.0 tabular package; --out is a directory)")
+		fs.StringVar(&c.Out, "out", "-", "file to write (gzipped if it ends in .gz), or - for stdout; a directory for hsds")
 	case "sources":
 	default:
 		fmt.Fprint(m.Stderr, usage)
@@ -167,8 +168,11 @@ func (m *Main) ParseFlags(args []string) error {
 	if c.CatalogDir == "" {
 		c.CatalogDir = filepath.Join(c.DataDir, "sources")
 	}
-	if m.Command == "dump" && c.Format != "jsonl" && c.Format != "csv" {
-		return fmt.Errorf("dump: --format %q: want jsonl or csv", c.Format)
+	if m.Command == "dump" && !slices.Contains([]string{"jsonl", "csv", "excel-csv", "hsds"}, c.Format) {
+		return fmt.Errorf("dump: --format %q: want jsonl, csv, excel-csv or hsds", c.Format)
+	}
+	if m.Command == "dump" && c.Format == "hsds" && c.Out == "-" {
+		return errors.New("dump: --format hsds writes a directory: give it with --out DIR")
 	}
 	if m.Command == "sources" {
 		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run", "catalog"}, c.Args[0]) {

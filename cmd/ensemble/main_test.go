@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -387,6 +388,37 @@ func TestEndToEnd(t *testing.T) {
 	}
 	_, csvOut := runMain(t, "dump", "--data", data, "--catalog", catalog, "--format", "csv")
 	checkCSV(t, []byte(csvOut), 10)
+
+	// The other open formats: gzipped JSONL, Excel CSV, an HSDS package.
+	gz := filepath.Join(t.TempDir(), "dump.jsonl.gz")
+	runMain(t, "dump", "--data", data, "--catalog", catalog, "--format", "jsonl", "--out", gz)
+	f, err := os.Open(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("dump.jsonl.gz is not gzip: %v", err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	f.Close()
+	if !bytes.Equal(unzipped, dumpJSONL) {
+		t.Errorf("gzipped dump differs from the JSONL dump")
+	}
+	_, excel := runMain(t, "dump", "--data", data, "--catalog", catalog, "--format", "excel-csv")
+	if !strings.HasPrefix(excel, "\ufeffid;source;") {
+		t.Errorf("excel-csv starts %q", excel[:min(30, len(excel))])
+	}
+	hsds := filepath.Join(t.TempDir(), "hsds")
+	runMain(t, "dump", "--data", data, "--catalog", catalog, "--format", "hsds", "--out", hsds)
+	services, err := os.ReadFile(filepath.Join(hsds, "services.csv"))
+	rows, _ := csv.NewReader(bytes.NewReader(services)).ReadAll()
+	if err != nil || len(rows) != 11 {
+		t.Errorf("HSDS services.csv: %d rows, %v; want a header and 10 services", len(rows), err)
+	}
+	if _, err := os.Stat(filepath.Join(hsds, "datapackage.json")); err != nil {
+		t.Errorf("HSDS package has no datapackage.json: %v", err)
+	}
 }
 
 // checkReplay follows the change feed from the start into an empty set, as a mirror

@@ -1,0 +1,595 @@
+package opendata
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ensemble-be/ensemble/record"
+)
+
+// hsdsField is one column of an HSDS 3.0 table as a Frictionless field: its type is the
+// schema's datapackage_type when it has one, else its JSON type; format is kept for
+// uuid, email and uri strings; required is the schema's required plus tabular_required.
+type hsdsField struct {
+	Name     string
+	Type     string
+	Format   string
+	Required bool
+}
+
+// hsdsTable is one HSDS 3.0 table: its resource name, its path in the HSDS tabular
+// layout (the schema's "path": plural file names but service_at_location.csv), and its
+// columns: the schema's scalar properties in schema order (arrays and nested objects are
+// other tables in tabular form).
+type hsdsTable struct {
+	Name        string
+	Path        string
+	Description string
+	Fields      []hsdsField
+	// ForeignKeys maps a column to the table whose id it references.
+	ForeignKeys map[string]string
+}
+
+// HSDS 3.0 tables written by WriteHSDS, copied from the schema files
+// (testdata/hsds-3.0/schema; TestHSDSTablesMatchSchema checks them).
+var (
+	hsdsOrganization = hsdsTable{
+		Name: "organization", Path: "organizations.csv",
+		Description: "The organizations that run the groups: one per distinct organization name.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"name", "string", "", true},
+			{"alternate_name", "string", "", false},
+			{"description", "string", "", true},
+			{"email", "string", "email", false},
+			{"website", "string", "uri", false},
+			{"tax_status", "string", "", false},
+			{"tax_id", "string", "", false},
+			{"year_incorporated", "number", "", false},
+			{"legal_status", "string", "", false},
+			{"logo", "string", "", false},
+			{"uri", "string", "uri", false},
+			{"parent_organization_id", "string", "uuid", false},
+		},
+	}
+	hsdsService = hsdsTable{
+		Name: "service", Path: "services.csv",
+		Description: "The group offerings: one per Ensemble record, with the record's id.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"organization_id", "string", "uuid", true},
+			{"program_id", "string", "uuid", false},
+			{"name", "string", "", true},
+			{"alternate_name", "string", "", false},
+			{"description", "string", "", false},
+			{"url", "string", "uri", false},
+			{"email", "string", "email", false},
+			{"status", "string", "", true},
+			{"interpretation_services", "string", "", false},
+			{"application_process", "string", "", false},
+			{"fees_description", "string", "", false},
+			{"wait_time", "string", "", false},
+			{"fees", "string", "", false},
+			{"accreditations", "string", "", false},
+			{"eligibility_description", "string", "", false},
+			{"minimum_age", "number", "", false},
+			{"maximum_age", "number", "", false},
+			{"assured_date", "date", "", false},
+			{"assurer_email", "string", "email", false},
+			{"licenses", "string", "", false},
+			{"alert", "string", "", false},
+			{"last_modified", "datetime", "", false},
+		},
+		ForeignKeys: map[string]string{"organization_id": "organization"},
+	}
+	hsdsLocation = hsdsTable{
+		Name: "location", Path: "locations.csv",
+		Description: "Where groups meet: one per record with an address or a postcode.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"location_type", "string", "", true},
+			{"url", "string", "uri", false},
+			{"organization_id", "string", "uuid", false},
+			{"name", "string", "", false},
+			{"alternate_name", "string", "", false},
+			{"description", "string", "", false},
+			{"transportation", "string", "", false},
+			{"latitude", "number", "", false},
+			{"longitude", "number", "", false},
+			{"external_identifier", "string", "", false},
+			{"external_identifier_type", "string", "", false},
+		},
+		ForeignKeys: map[string]string{"organization_id": "organization"},
+	}
+	hsdsServiceAtLocation = hsdsTable{
+		Name: "service_at_location", Path: "service_at_location.csv",
+		Description: "Links each service to its location.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"service_id", "string", "uuid", true},
+			{"location_id", "string", "uuid", true},
+			{"description", "string", "", false},
+		},
+		ForeignKeys: map[string]string{"service_id": "service", "location_id": "location"},
+	}
+	hsdsAddress = hsdsTable{
+		Name: "address", Path: "addresses.csv",
+		Description: "Street addresses of locations, for those with a street, postcode and city.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"location_id", "string", "uuid", false},
+			{"attention", "string", "", false},
+			{"address_1", "string", "", true},
+			{"address_2", "string", "", false},
+			{"city", "string", "", true},
+			{"region", "string", "", false},
+			{"state_province", "string", "", true},
+			{"postal_code", "string", "", true},
+			{"country", "string", "", true},
+			{"address_type", "string", "", true},
+		},
+		ForeignKeys: map[string]string{"location_id": "location"},
+	}
+	hsdsPhone = hsdsTable{
+		Name: "phone", Path: "phones.csv",
+		Description: "Phone numbers (E.164) of services: contact and registration numbers.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"location_id", "string", "uuid", false},
+			{"service_id", "string", "uuid", false},
+			{"organization_id", "string", "uuid", false},
+			{"contact_id", "string", "uuid", false},
+			{"service_at_location_id", "string", "uuid", false},
+			{"number", "string", "", true},
+			{"extension", "number", "", false},
+			{"type", "string", "", false},
+			{"description", "string", "", false},
+		},
+		ForeignKeys: map[string]string{"service_id": "service"},
+	}
+	hsdsSchedule = hsdsTable{
+		Name: "schedule", Path: "schedules.csv",
+		Description: "When services meet: the first date, opening times and recurrence rule.",
+		Fields: []hsdsField{
+			{"id", "string", "uuid", true},
+			{"service_id", "string", "uuid", false},
+			{"location_id", "string", "uuid", false},
+			{"service_at_location_id", "string", "uuid", false},
+			{"valid_from", "date", "", false},
+			{"valid_to", "date", "", false},
+			{"dtstart", "date", "", false},
+			{"timezone", "number", "", false},
+			{"until", "date", "", false},
+			{"count", "number", "", false},
+			{"wkst", "string", "", false},
+			{"freq", "string", "", false},
+			{"interval", "number", "", false},
+			{"byday", "string", "", false},
+			{"byweekno", "string", "", false},
+			{"bymonthday", "string", "", false},
+			{"byyearday", "string", "", false},
+			{"description", "string", "", false},
+			{"opens_at", "time", "", false},
+			{"closes_at", "time", "", false},
+			{"schedule_link", "string", "uri", false},
+			{"attending_type", "string", "", false},
+			{"notes", "string", "", false},
+		},
+		ForeignKeys: map[string]string{"service_id": "service", "location_id": "location", "service_at_location_id": "service_at_location"},
+	}
+)
+
+// hsdsTables are the tables WriteHSDS writes, in datapackage order.
+var hsdsTables = []*hsdsTable{
+	&hsdsOrganization, &hsdsService, &hsdsLocation, &hsdsServiceAtLocation,
+	&hsdsAddress, &hsdsPhone, &hsdsSchedule,
+}
+
+// HSDSAttribution credits the specification whose data model the package follows.
+const HSDSAttribution = "Human Services Data Specification, Open Referral, CC BY-SA 4.0"
+
+// hsdsNamespace derives the ids of the HSDS rows that are not records (organizations,
+// locations, addresses, phones, schedules, service_at_location). Never change it.
+var hsdsNamespace = uuid.NewSHA1(record.Namespace, []byte("hsds"))
+
+// hsdsID returns the stable id of the row of kind identified by key.
+func hsdsID(kind, key string) string {
+	return uuid.NewSHA1(hsdsNamespace, []byte(kind+"\x00"+key)).String()
+}
+
+// OrganizationID returns the HSDS organization id of an organization name: a UUIDv5 of
+// the name with case and white space folded, so that every record naming the
+// organization links to the same row.
+func OrganizationID(name string) string {
+	return hsdsID("organization", strings.ToLower(strings.Join(strings.Fields(name), " ")))
+}
+
+// WriteHSDS writes the public records as an Open Referral HSDS 3.0 tabular data package
+// in dir (created if needed): organizations.csv, services.csv, locations.csv,
+// service_at_location.csv, addresses.csv, phones.csv and schedules.csv, each with every
+// scalar column of its HSDS table in schema order (empty when unknown), and a Frictionless
+// datapackage.json describing them.
+//
+// Rows are written as records arrive; only the set of organization ids already written is
+// kept in memory. Mapping, per record:
+//   - service: id = record id, name = title, description, url, email (contact, else
+//     registration), status "active" for active records and "inactive" otherwise,
+//     fees_description = cost text, licenses = the record's SPDX licence,
+//     last_modified = updated_at;
+//   - organization: one per distinct organization name (OrganizationID); a record without
+//     one is attributed to its attribution, else its source id;
+//   - location (physical) and service_at_location, when the record has an address or a
+//     postcode; address when it has a street, postcode and city (state_province is the
+//     province, else the region for Brussels; country defaults to BE);
+//   - phone: contact and registration numbers in E.164;
+//   - schedule: dtstart, opens_at/closes_at, timezone offset, the WEEKLY and MONTHLY
+//     recurrence rules split into freq/interval/byday/…, description = schedule text.
+//
+// The name of a contact person is never written. On error the files written so far are
+// left in dir, incomplete.
+func WriteHSDS(dir string, recs iter.Seq2[record.Record, error]) (err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write hsds: %w", err)
+	}
+	w := &hsdsWriter{orgs: map[string]bool{}, files: map[string]*hsdsFile{}}
+	defer func() {
+		if cerr := w.close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write hsds: %w", cerr)
+		}
+	}()
+	for _, t := range hsdsTables {
+		if err := w.create(dir, t); err != nil {
+			return fmt.Errorf("write hsds: %w", err)
+		}
+	}
+	for rec, err := range recs {
+		if err != nil {
+			return fmt.Errorf("write hsds: %w", err)
+		}
+		if err := w.write(rec.Public()); err != nil {
+			return fmt.Errorf("write hsds %s: %w", rec.ID, err)
+		}
+	}
+	if err := w.close(); err != nil {
+		return fmt.Errorf("write hsds: %w", err)
+	}
+	if err := writeDataPackage(filepath.Join(dir, "datapackage.json")); err != nil {
+		return fmt.Errorf("write hsds: %w", err)
+	}
+	return nil
+}
+
+type hsdsFile struct {
+	table *hsdsTable
+	f     *os.File
+	cw    *csv.Writer
+}
+
+type hsdsWriter struct {
+	orgs  map[string]bool // organization ids written
+	files map[string]*hsdsFile
+	order []*hsdsFile
+}
+
+func (w *hsdsWriter) create(dir string, t *hsdsTable) error {
+	f, err := os.Create(filepath.Join(dir, t.Path))
+	if err != nil {
+		return err
+	}
+	hf := &hsdsFile{table: t, f: f, cw: csv.NewWriter(f)}
+	w.files[t.Name] = hf
+	w.order = append(w.order, hf)
+	header := make([]string, len(t.Fields))
+	for i, fd := range t.Fields {
+		header[i] = fd.Name
+	}
+	return hf.cw.Write(header)
+}
+
+// close flushes and closes every file once; later calls do nothing.
+func (w *hsdsWriter) close() error {
+	var errs []error
+	for _, hf := range w.order {
+		hf.cw.Flush()
+		errs = append(errs, hf.cw.Error(), hf.f.Close())
+	}
+	w.order = nil
+	return errors.Join(errs...)
+}
+
+// row writes the named cells to table, in the table's column order. A cell name that
+// is not a column of the table is a programming error.
+func (w *hsdsWriter) row(table string, cells map[string]string) error {
+	hf := w.files[table]
+	out := make([]string, len(hf.table.Fields))
+	n := 0
+	for i, fd := range hf.table.Fields {
+		if v, ok := cells[fd.Name]; ok {
+			out[i] = v
+			n++
+		}
+	}
+	if n != len(cells) {
+		panic("opendata: unknown column written to " + table)
+	}
+	return hf.cw.Write(out)
+}
+
+func (w *hsdsWriter) write(r record.Record) error {
+	orgName := strings.TrimSpace(r.Organization.Name)
+	if orgName == "" {
+		orgName = strings.TrimSpace(r.Attribution)
+	}
+	if orgName == "" {
+		orgName = r.Source
+	}
+	orgID := OrganizationID(orgName)
+	if !w.orgs[orgID] {
+		w.orgs[orgID] = true
+		if err := w.row("organization", map[string]string{
+			"id": orgID, "name": orgName,
+			// HSDS requires a description; listings do not describe their organizer.
+			"description": orgName,
+			"website":     r.Organization.URL,
+		}); err != nil {
+			return err
+		}
+	}
+
+	status := "inactive"
+	if r.Status == record.StatusActive {
+		status = "active"
+	}
+	email := r.Contact.Email
+	if email == "" {
+		email = r.Registration.Email
+	}
+	lastModified := ""
+	if !r.UpdatedAt.IsZero() {
+		lastModified = r.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	if err := w.row("service", map[string]string{
+		"id": r.ID, "organization_id": orgID, "name": r.Title, "description": r.Description,
+		"url": r.URL, "email": email, "status": status,
+		"fees_description": r.Cost.Text, "licenses": r.License, "last_modified": lastModified,
+	}); err != nil {
+		return err
+	}
+
+	loc := r.Location
+	var locID, salID string
+	if strings.TrimSpace(loc.Address) != "" || strings.TrimSpace(loc.Postcode) != "" {
+		locID, salID = hsdsID("location", r.ID), hsdsID("service_at_location", r.ID)
+		cells := map[string]string{
+			"id": locID, "location_type": "physical", "organization_id": orgID, "name": loc.Name,
+		}
+		if loc.Lat != 0 || loc.Lon != 0 {
+			cells["latitude"] = strconv.FormatFloat(loc.Lat, 'f', -1, 64)
+			cells["longitude"] = strconv.FormatFloat(loc.Lon, 'f', -1, 64)
+		}
+		if err := w.row("location", cells); err != nil {
+			return err
+		}
+		if err := w.row("service_at_location", map[string]string{
+			"id": salID, "service_id": r.ID, "location_id": locID,
+		}); err != nil {
+			return err
+		}
+		if err := w.writeAddress(r, locID); err != nil {
+			return err
+		}
+	}
+
+	seen := map[string]bool{}
+	for _, p := range []struct{ raw, desc string }{
+		{r.Contact.Phone, "contact"}, {r.Registration.Phone, "registration"},
+	} {
+		number, ok := record.ParsePhone(p.raw)
+		if !ok || seen[number] {
+			continue
+		}
+		seen[number] = true
+		if err := w.row("phone", map[string]string{
+			"id": hsdsID("phone", r.ID+"\x00"+number), "service_id": r.ID,
+			"number": number, "type": "voice", "description": p.desc,
+		}); err != nil {
+			return err
+		}
+	}
+	return w.writeSchedule(r, locID, salID)
+}
+
+func (w *hsdsWriter) writeAddress(r record.Record, locID string) error {
+	loc := r.Location
+	state := loc.Province
+	if state == "" {
+		state = loc.Region // Brussels has no province
+	}
+	country := loc.Country
+	if country == "" {
+		country = "BE"
+	}
+	street, city, postcode := strings.TrimSpace(loc.Address), strings.TrimSpace(loc.City), strings.TrimSpace(loc.Postcode)
+	if street == "" || city == "" || postcode == "" || state == "" {
+		return nil // HSDS requires all of them; the location keeps what is known
+	}
+	return w.row("address", map[string]string{
+		"id": hsdsID("address", r.ID), "location_id": locID,
+		"address_1": street, "city": city, "region": loc.Region, "state_province": state,
+		"postal_code": postcode, "country": country, "address_type": "physical",
+	})
+}
+
+func (w *hsdsWriter) writeSchedule(r record.Record, locID, salID string) error {
+	s := r.Schedule
+	if s.Start == nil && s.RRule == "" && strings.TrimSpace(s.Text) == "" {
+		return nil
+	}
+	cells := map[string]string{
+		"id": hsdsID("schedule", r.ID), "service_id": r.ID, "description": s.Text,
+	}
+	if locID != "" {
+		cells["location_id"], cells["service_at_location_id"] = locID, salID
+	}
+	if s.Start != nil {
+		start := *s.Start
+		_, offset := start.Zone()
+		cells["dtstart"] = start.Format(time.DateOnly)
+		cells["timezone"] = strconv.FormatFloat(float64(offset)/3600, 'f', -1, 64)
+		cells["opens_at"] = start.Format(time.TimeOnly)
+		switch {
+		case s.DurationMinutes > 0:
+			cells["closes_at"] = start.Add(time.Duration(s.DurationMinutes) * time.Minute).Format(time.TimeOnly)
+		case s.End != nil && s.End.Format(time.DateOnly) == cells["dtstart"] && s.End.After(start):
+			cells["closes_at"] = s.End.Format(time.TimeOnly)
+		}
+	}
+	if s.RRule != "" {
+		parts, ok := splitRRule(s.RRule)
+		if ok {
+			for k, v := range parts {
+				cells[k] = v
+			}
+		} else {
+			cells["notes"] = "RRULE:" + strings.TrimPrefix(s.RRule, "RRULE:")
+		}
+	}
+	return w.row("schedule", cells)
+}
+
+// splitRRule maps an RFC 5545 recurrence rule to the HSDS schedule columns. ok is false
+// when the rule has a frequency HSDS does not take (only WEEKLY and MONTHLY) or a part
+// it has no column for (BYSETPOS, BYHOUR…), or is malformed.
+func splitRRule(rule string) (cells map[string]string, ok bool) {
+	rule = strings.TrimPrefix(strings.TrimSpace(rule), "RRULE:")
+	cells = map[string]string{}
+	for part := range strings.SplitSeq(rule, ";") {
+		k, v, found := strings.Cut(part, "=")
+		if !found || v == "" {
+			return nil, false
+		}
+		switch strings.ToUpper(k) {
+		case "FREQ":
+			v = strings.ToUpper(v)
+			if v != "WEEKLY" && v != "MONTHLY" {
+				return nil, false
+			}
+			cells["freq"] = v
+		case "INTERVAL", "COUNT":
+			if _, err := strconv.Atoi(v); err != nil {
+				return nil, false
+			}
+			cells[strings.ToLower(k)] = v
+		case "UNTIL":
+			if len(v) < 8 {
+				return nil, false
+			}
+			d, err := time.Parse("20060102", v[:8])
+			if err != nil {
+				return nil, false
+			}
+			cells["until"] = d.Format(time.DateOnly)
+		case "WKST":
+			cells["wkst"] = strings.ToUpper(v)
+		case "BYDAY", "BYMONTHDAY", "BYWEEKNO", "BYYEARDAY":
+			cells[strings.ToLower(k)] = strings.ToUpper(v)
+		default:
+			return nil, false
+		}
+	}
+	if cells["freq"] == "" {
+		return nil, false
+	}
+	return cells, true
+}
+
+// writeDataPackage writes the Frictionless descriptor of the HSDS tables.
+func writeDataPackage(path string) error {
+	type field struct {
+		Name        string          `json:"name"`
+		Type        string          `json:"type"`
+		Format      string          `json:"format,omitempty"`
+		Constraints map[string]bool `json:"constraints,omitempty"`
+	}
+	type reference struct {
+		Resource string `json:"resource"`
+		Fields   string `json:"fields"`
+	}
+	type foreignKey struct {
+		Fields    string    `json:"fields"`
+		Reference reference `json:"reference"`
+	}
+	type schema struct {
+		Fields      []field      `json:"fields"`
+		PrimaryKey  string       `json:"primaryKey"`
+		ForeignKeys []foreignKey `json:"foreignKeys,omitempty"`
+	}
+	type resource struct {
+		Name        string `json:"name"`
+		Path        string `json:"path"`
+		Description string `json:"description"`
+		Profile     string `json:"profile"`
+		Format      string `json:"format"`
+		Mediatype   string `json:"mediatype"`
+		Encoding    string `json:"encoding"`
+		Schema      schema `json:"schema"`
+	}
+	type source struct {
+		Title string `json:"title"`
+		Path  string `json:"path"`
+	}
+	pkg := struct {
+		Profile     string     `json:"profile"`
+		Name        string     `json:"name"`
+		Title       string     `json:"title"`
+		Description string     `json:"description"`
+		Sources     []source   `json:"sources"`
+		Resources   []resource `json:"resources"`
+	}{
+		Profile: "tabular-data-package",
+		Name:    "ensemble-hsds",
+		Title:   "Ensemble: mental-health groups in Belgium (HSDS 3.0)",
+		Description: "Group offerings indexed by Ensemble, in the tabular form of the Open Referral " +
+			"Human Services Data Specification 3.0. The licenses column of services.csv gives " +
+			"the SPDX licence of each service's source. Data model: " + HSDSAttribution + ".",
+		Sources: []source{{Title: "Open Referral HSDS 3.0", Path: "https://docs.openreferral.org/en/latest/"}},
+	}
+	for _, t := range hsdsTables {
+		res := resource{
+			Name: t.Name, Path: t.Path, Description: t.Description,
+			Profile: "tabular-data-resource", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
+			Schema: schema{PrimaryKey: "id"},
+		}
+		for _, fd := range t.Fields {
+			f := field{Name: fd.Name, Type: fd.Type, Format: fd.Format}
+			if fd.Required || fd.Name == "id" {
+				f.Constraints = map[string]bool{"required": fd.Required}
+				if fd.Name == "id" {
+					f.Constraints["unique"] = true
+				}
+			}
+			res.Schema.Fields = append(res.Schema.Fields, f)
+		}
+		for _, fd := range t.Fields { // foreign keys in column order, for a stable file
+			if ref, ok := t.ForeignKeys[fd.Name]; ok {
+				res.Schema.ForeignKeys = append(res.Schema.ForeignKeys, foreignKey{fd.Name, reference{ref, "id"}})
+			}
+		}
+		pkg.Resources = append(pkg.Resources, res)
+	}
+	b, err := json.MarshalIndent(pkg, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
