@@ -41,6 +41,8 @@ type SearchResult struct {
 // Searcher answers searches; the index implements it (through cmd).
 type Searcher interface {
 	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
+	// EachID yields the id of every match of q, without paging, for exports.
+	EachID(ctx context.Context, q SearchQuery) iter.Seq2[string, error]
 }
 
 // Store is what the API reads from the source of truth.

@@ -125,6 +125,16 @@ func (s *titleSearcher) Search(_ context.Context, q SearchQuery) (SearchResult, 
 	return SearchResult{Total: total, IDs: ids[from:min(from+q.PerPage, len(ids))]}, nil
 }
 
+func (s *titleSearcher) EachID(_ context.Context, q SearchQuery) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for _, r := range s.store.recs {
+			if strings.Contains(strings.ToLower(r.Title), strings.ToLower(q.Text)) && !yield(r.ID, nil) {
+				return
+			}
+		}
+	}
+}
+
 func newTestServer(t *testing.T, n int) (*httptest.Server, *memStore, *titleSearcher) {
 	t.Helper()
 	st := &memStore{runs: map[string][]record.Run{"net": {{ID: 2, Source: "net", Status: record.RunOK}, {ID: 1, Source: "net", Status: record.RunFailed, Error: "503"}}}}
@@ -405,6 +415,27 @@ func TestChangesPaging(t *testing.T) {
 		if resp, _ := get(t, ts.URL+"/api/v1/changes?"+bad); resp.StatusCode != 400 {
 			t.Errorf("changes?%s = %d, want 400", bad, resp.StatusCode)
 		}
+	}
+}
+
+func TestExport(t *testing.T) {
+	ts, st, _ := newTestServer(t, 1200) // more than two store batches, more than any page
+	st.recs[5].License = ""
+	resp, body := get(t, ts.URL+"/api/v1/export?q=groupe&format=csv")
+	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if err != nil || len(rows) != 1200 || resp.Header.Get("Content-Disposition") == "" {
+		t.Fatalf("export csv: %d rows (%v); want a header and 1199 open records", len(rows), err)
+	}
+	_, body = get(t, ts.URL+"/api/v1/export?q=groupe&format=jsonl")
+	if n := strings.Count(string(body), "\n"); n != 1199 || strings.Contains(string(body), "Personne Privée") {
+		t.Errorf("jsonl export: %d lines, want 1199 without the contact person", n)
+	}
+	_, body = get(t, ts.URL+"/api/v1/export?format=excel-csv&q=groupe")
+	if !strings.HasPrefix(string(body), "\ufeffid;") {
+		t.Errorf("excel-csv export starts %q", string(body[:20]))
+	}
+	if resp, _ := get(t, ts.URL+"/api/v1/export?format=xlsx"); resp.StatusCode != 400 {
+		t.Errorf("format=xlsx = %d, want 400", resp.StatusCode)
 	}
 }
 

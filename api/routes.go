@@ -23,6 +23,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/sources/{id}", s.handleSource).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/sources/{id}/runs", s.handleSourceRuns).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/changes", s.handleChanges).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/export", s.handleExport).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
 	return r

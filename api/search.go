@@ -74,7 +74,7 @@ func parseSearch(v url.Values) (SearchQuery, error) {
 	known := []string{"q", "kind", "audience", "topic", "attendance", "region", "postcode", "flag", "no_flag",
 		"status", "source", "language", "page", "per_page", "lang"}
 	for name := range v {
-		if !slices.Contains(known, name) {
+		if !slices.Contains(known, name) && name != "format" {
 			return SearchQuery{}, badParam(name, "unknown parameter (known: %s)", strings.Join(known, ", "))
 		}
 	}
@@ -90,7 +90,7 @@ func parseSearch(v url.Values) (SearchQuery, error) {
 		return q, err
 	}
 	if q.Page*q.PerPage > maxDepth {
-		return q, badParam("page", "deeper than %d results: use /api/v1/dump.jsonl or /api/v1/dump.csv for everything", maxDepth)
+		return q, badParam("page", "deeper than %d results: use /api/v1/export (every match) or the dumps", maxDepth)
 	}
 	tax := record.DefaultTaxonomy()
 	for _, f := range []struct {

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -41,5 +43,28 @@ func TestFilters(t *testing.T) {
 				t.Errorf("Search(%+v) = %v, want %v", tt.q, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEachID(t *testing.T) {
+	var recs []record.Record
+	for i := range 2500 { // more than two batches
+		recs = append(recs, rec(fmt.Sprintf("r%05d", i), "fr", "discussion-group", fmt.Sprintf("Groupe de parole %d", i), "", "Namur"))
+	}
+	recs[7].Kind = "intervision"
+	ix := newTestIndex(t, changesOf(recs, 1))
+	n, last := 0, ""
+	for id, err := range ix.EachID(context.Background(), Query{Text: "groupe", Kinds: []string{"discussion-group"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= last {
+			t.Fatalf("EachID: %s after %s, want id order", id, last)
+		}
+		last = id
+		n++
+	}
+	if n != 2499 {
+		t.Errorf("EachID yielded %d ids, want 2499 (every match, past any paging limit)", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net"
 	"net/http"
@@ -168,15 +169,20 @@ func (a *app) markStale(ctx context.Context) {
 	}
 }
 
+// indexQuery is the index's form of an API search.
+func indexQuery(q api.SearchQuery) index.Query {
+	return index.Query{
+		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources, Language: q.Language,
+		Audiences: q.Audiences, Topics: q.Topics, Attendance: q.Attendance, Regions: q.Regions,
+		Postcodes: q.Postcodes, Flags: q.Flags, NoFlags: q.NoFlags, Page: q.Page, PerPage: q.PerPage,
+	}
+}
+
 // searcher adapts the index to the API's Searcher.
 type searcher struct{ ix *index.Index }
 
 func (s searcher) Search(ctx context.Context, q api.SearchQuery) (api.SearchResult, error) {
-	res, err := s.ix.Search(ctx, index.Query{
-		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources, Language: q.Language,
-		Audiences: q.Audiences, Topics: q.Topics, Attendance: q.Attendance, Regions: q.Regions,
-		Postcodes: q.Postcodes, Flags: q.Flags, NoFlags: q.NoFlags, Page: q.Page, PerPage: q.PerPage,
-	})
+	res, err := s.ix.Search(ctx, indexQuery(q))
 	if err != nil {
 		return api.SearchResult{}, err
 	}
@@ -185,6 +191,11 @@ func (s searcher) Search(ctx context.Context, q api.SearchQuery) (api.SearchResu
 		ids[i] = h.ID
 	}
 	return api.SearchResult{Total: res.Total, IDs: ids}, nil
+}
+
+// EachID yields every match of q, for exports.
+func (s searcher) EachID(ctx context.Context, q api.SearchQuery) iter.Seq2[string, error] {
+	return s.ix.EachID(ctx, indexQuery(q))
 }
 
 // loadCatalog reads the catalog directory (if it exists), checks every definition's

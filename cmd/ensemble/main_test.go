@@ -348,6 +348,11 @@ func TestEndToEnd(t *testing.T) {
 	// Dumps over HTTP parse back, with every record (withdrawn too).
 	dumpJSONL := get(t, api+"/api/v1/dump.jsonl")
 	checkReplay(t, api, dumpJSONL)
+	// An export of a search streams every match, in the dump's formats.
+	exported := get(t, api+"/api/v1/export?kind=professional-group&format=csv")
+	if rows, err := csv.NewReader(bytes.NewReader(exported)).ReadAll(); err != nil || len(rows) != 3 {
+		t.Errorf("export of kind=professional-group: %d rows (%v), want a header and 2", len(rows), err)
+	}
 	dumpCSV := get(t, api+"/api/v1/dump.csv")
 	checkJSONL(t, dumpJSONL, 10)
 	checkCSV(t, dumpCSV, 10)
