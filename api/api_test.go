@@ -439,6 +439,36 @@ func TestExport(t *testing.T) {
 	}
 }
 
+func TestCatalogDCAT(t *testing.T) {
+	ts, st, _ := newTestServer(t, 0)
+	st.sources[0].Definition.License, st.sources[0].Definition.URL = "CC-BY-4.0", "https://agenda.example.org/"
+	resp, body := get(t, ts.URL+"/api/v1/catalog.jsonld")
+	var doc struct {
+		Type    string `json:"@type"`
+		Dataset struct {
+			Type          string `json:"@type"`
+			Distributions []struct {
+				Download struct {
+					ID string `json:"@id"`
+				} `json:"dcat:downloadURL"`
+				License []struct {
+					ID string `json:"@id"`
+				} `json:"dct:license"`
+			} `json:"dcat:distribution"`
+		} `json:"dcat:dataset"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || resp.Header.Get("Content-Type") != "application/ld+json" {
+		t.Fatalf("catalog.jsonld: %v, %s", err, resp.Header.Get("Content-Type"))
+	}
+	if doc.Type != "dcat:Catalog" || doc.Dataset.Type != "dcat:Dataset" || len(doc.Dataset.Distributions) < 3 {
+		t.Fatalf("catalog = %s", body)
+	}
+	d := doc.Dataset.Distributions[0]
+	if d.Download.ID != ts.URL+"/api/v1/dump.jsonl" || len(d.License) != 1 || d.License[0].ID != "https://spdx.org/licenses/CC-BY-4.0" {
+		t.Errorf("first distribution = %+v", d)
+	}
+}
+
 func TestHealth(t *testing.T) {
 	ts, _, _ := newTestServer(t, 0)
 	resp, body := get(t, ts.URL+"/healthz")

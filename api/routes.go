@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/sources/{id}/runs", s.handleSourceRuns).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/changes", s.handleChanges).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/export", s.handleExport).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/catalog.jsonld", s.handleCatalog).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
 	return r
