@@ -67,6 +67,8 @@ type Options struct {
 	// NextRun, if set, tells when a source is next crawled on its schedule (zero: not
 	// scheduled).
 	NextRun func(def sources.Definition) time.Time
+	// DumpsDir is the directory of dated snapshots served at /api/v1/dumps.
+	DumpsDir string
 }
 
 // Server serves the API.
@@ -76,12 +78,14 @@ type Server struct {
 	log      *slog.Logger
 	version  string
 	nextRun  func(def sources.Definition) time.Time
+	dumpsDir string
 	handler  http.Handler
 }
 
 // New returns a Server over the given store and searcher.
 func New(opts Options) *Server {
-	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun}
+	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun,
+		dumpsDir: opts.DumpsDir}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

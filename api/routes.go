@@ -25,6 +25,8 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/changes", s.handleChanges).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/export", s.handleExport).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/catalog.jsonld", s.handleCatalog).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/dumps", s.handleDumps).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/dumps/{date}/{file:.+}", s.handleDumpFile).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
 	return r

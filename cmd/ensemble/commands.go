@@ -211,6 +211,18 @@ func (m *Main) dump(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Config.Format == "" {
+		dir, err := m.snapshot(ctx, a, time.Now())
+		if errors.Is(err, opendata.ErrSnapshotExists) {
+			fmt.Fprintf(m.Stdout, "today's snapshot exists already: %s (a snapshot never changes)\n", dir)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "snapshot written: %s\n", dir)
+		return nil
+	}
 	if m.Config.Format == "hsds" {
 		err = a.store.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
 			return opendata.WriteHSDS(m.Config.Out, record.OpenRecords(recs))
@@ -251,6 +263,41 @@ func (m *Main) dump(ctx context.Context) error {
 		return fmt.Errorf("dump: %w", err)
 	}
 	return nil
+}
+
+// snapshot writes the dated snapshot of day from one consistent read of the store,
+// then prunes old snapshots to --keep-dumps.
+func (m *Main) snapshot(ctx context.Context, a *app, day time.Time) (string, error) {
+	regs, err := a.store.Sources(ctx)
+	if err != nil {
+		return "", err
+	}
+	infos := make([]opendata.SourceInfo, len(regs))
+	for i, reg := range regs {
+		d := reg.Definition
+		infos[i] = opendata.SourceInfo{ID: d.ID, Name: d.Name, URL: d.URL, License: d.License, Attribution: d.Attribution}
+	}
+	var dir string
+	err = a.store.Snapshot(ctx, func(seq int64, recs iter.Seq2[record.Record, error]) error {
+		var werr error
+		dir, werr = opendata.WriteSnapshot(m.Config.DumpsDir, opendata.Snapshot{
+			Date: day, Seq: seq, Sources: infos,
+			Records: func() iter.Seq2[record.Record, error] { return recs }, // each pass re-reads the same snapshot
+		})
+		return werr
+	})
+	if errors.Is(err, opendata.ErrSnapshotExists) {
+		return filepath.Join(m.Config.DumpsDir, day.In(record.Brussels).Format(time.DateOnly)), err
+	}
+	if err != nil {
+		return "", fmt.Errorf("snapshot: %w", err)
+	}
+	if removed, err := opendata.Prune(m.Config.DumpsDir, m.Config.KeepDumps); err != nil {
+		return dir, fmt.Errorf("prune snapshots: %w", err)
+	} else if len(removed) > 0 {
+		m.Logger.Info("old snapshots removed", "snapshots", len(removed))
+	}
+	return dir, nil
 }
 
 // listSources prints the registered sources with their latest run.

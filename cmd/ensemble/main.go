@@ -73,8 +73,10 @@ type Config struct {
 	Workers    int           // --workers, ENSEMBLE_WORKERS: crawls at once (different hosts)
 	LogLevel   string        // --log-level, ENSEMBLE_LOG_LEVEL: debug, info, warn, error
 	Source     string        // crawl and renormalize --source
-	Format     string        // dump --format
+	Format     string        // dump --format ("" = a dated snapshot of every format)
 	Out        string        // dump --out
+	DumpsDir   string        // --dumps, ENSEMBLE_DUMPS: where dated snapshots go (default DATA/dumps)
+	KeepDumps  int           // --keep-dumps, ENSEMBLE_KEEP_DUMPS: snapshots kept (0 = all)
 	Args       []string      // what follows the subcommand's flags
 }
 
@@ -102,8 +104,9 @@ commands:
   crawl [--source ID]                   crawl once (all sources, or one) and print a summary
   reindex                               rebuild the search index from the store
   renormalize [--source ID]             normalize the stored listings again, without fetching
+  dump                                  write today's dated snapshot (every format, SHA256SUMS, CITATION.cff)
   dump --format jsonl|csv|excel-csv|hsds [--out FILE|DIR]
-                                        write every openly licensed record (stdout with --out -)
+                                        write every openly licensed record in one format (stdout with --out -)
   sources list                          list the sources in the store and the catalog
   sources validate FILE...              check source definition files
   sources resume ID                     crawl a paused source again
@@ -128,6 +131,8 @@ func (m *Main) ParseFlags(args []string) error {
 	c := &m.Config
 	fs.StringVar(&c.DataDir, "data", env("ENSEMBLE_DATA", "data"), "data directory (store and index) [ENSEMBLE_DATA]")
 	fs.StringVar(&c.CatalogDir, "catalog", env("ENSEMBLE_CATALOG", ""), "directory of source definitions (.yaml, .json) [ENSEMBLE_CATALOG] (default DATA/sources)")
+	fs.StringVar(&c.DumpsDir, "dumps", env("ENSEMBLE_DUMPS", ""), "directory of dated snapshots [ENSEMBLE_DUMPS] (default DATA/dumps)")
+	fs.IntVar(&c.KeepDumps, "keep-dumps", envInt("ENSEMBLE_KEEP_DUMPS", 30), "snapshots kept, newest first; 0 keeps all [ENSEMBLE_KEEP_DUMPS]")
 	fs.StringVar(&c.LogLevel, "log-level", env("ENSEMBLE_LOG_LEVEL", "info"), "debug, info, warn or error [ENSEMBLE_LOG_LEVEL]")
 	crawlFlags := func() {
 		fs.DurationVar(&c.CrawlDelay, "crawl-delay", envDuration("ENSEMBLE_CRAWL_DELAY", time.Second), "pause between requests to one host [ENSEMBLE_CRAWL_DELAY]")
@@ -149,7 +154,7 @@ func (m *Main) ParseFlags(args []string) error {
 	case "renormalize":
 		fs.StringVar(&c.Source, "source", "", "only this source id")
 	case "dump":
-		fs.StringVar(&c.Format, "format", "jsonl", "jsonl, csv, excel-csv (BOM, ';', formulas neutralized) or hsds (an HSDS 3.0 tabular package; --out is a directory)")
+		fs.StringVar(&c.Format, "format", "", "jsonl, csv, excel-csv (BOM, ';', formulas neutralized) or hsds (an HSDS 3.0 tabular package; --out is a directory); none: today's dated snapshot of every format in --dumps")
 		fs.StringVar(&c.Out, "out", "-", "file to write (gzipped if it ends in .gz), or - for stdout; a directory for hsds")
 	case "sources":
 	default:
@@ -168,8 +173,14 @@ func (m *Main) ParseFlags(args []string) error {
 	if c.CatalogDir == "" {
 		c.CatalogDir = filepath.Join(c.DataDir, "sources")
 	}
-	if m.Command == "dump" && !slices.Contains([]string{"jsonl", "csv", "excel-csv", "hsds"}, c.Format) {
+	if c.DumpsDir == "" {
+		c.DumpsDir = filepath.Join(c.DataDir, "dumps")
+	}
+	if m.Command == "dump" && c.Format != "" && !slices.Contains([]string{"jsonl", "csv", "excel-csv", "hsds"}, c.Format) {
 		return fmt.Errorf("dump: --format %q: want jsonl, csv, excel-csv or hsds", c.Format)
+	}
+	if m.Command == "dump" && c.Format == "" && c.Out != "-" {
+		return errors.New("dump: --out needs a --format; without one, dump writes today's snapshot into --dumps")
 	}
 	if m.Command == "dump" && c.Format == "hsds" && c.Out == "-" {
 		return errors.New("dump: --format hsds writes a directory: give it with --out DIR")

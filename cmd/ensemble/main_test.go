@@ -697,3 +697,56 @@ func TestSourcesCatalogExport(t *testing.T) {
 		t.Errorf("second export printed %q", out)
 	}
 }
+
+// TestSnapshotDumps: `ensemble dump` writes today's immutable snapshot, which the
+// server lists and serves with ETag and Range.
+func TestSnapshotDumps(t *testing.T) {
+	site := newPartnerSite(t)
+	data := t.TempDir()
+	catalog := filepath.Join(data, "catalog")
+	writeCatalog(t, catalog, site.URL)
+	base := []string{"--data", data, "--catalog", catalog}
+	runMain(t, append([]string{"crawl", "--crawl-delay", "0", "--allow-hosts", "127.0.0.1"}, base...)...)
+	_, out := runMain(t, append([]string{"dump"}, base...)...)
+	if !strings.Contains(out, "snapshot written") {
+		t.Fatalf("dump printed %q", out)
+	}
+	_, out = runMain(t, append([]string{"dump"}, base...)...)
+	if !strings.Contains(out, "exists already") {
+		t.Errorf("second dump printed %q, want the snapshot left as it was", out)
+	}
+
+	m, _ := runMain(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--allow-hosts", "127.0.0.1", "--log-level", "warn"}, base...)...)
+	defer m.Close()
+	api := "http://" + m.Config.Addr
+	var list struct {
+		Latest    string
+		Snapshots []struct {
+			Date    string
+			Records int
+			URLs    map[string]string
+		}
+	}
+	getJSON(t, api+"/api/v1/dumps", http.StatusOK, &list)
+	if len(list.Snapshots) != 1 || list.Latest == "" || list.Snapshots[0].Records != 10 {
+		t.Fatalf("dumps = %+v, want one snapshot of 10 records", list)
+	}
+	req, _ := http.NewRequest("GET", api+"/api/v1/dumps/latest/datapackage.json", nil)
+	req.Header.Set("Range", "bytes=0-63")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || len(part) != 64 || resp.Header.Get("ETag") == "" {
+		t.Errorf("range request = %d, %d bytes, ETag %q; want 206, 64 bytes and an ETag", resp.StatusCode, len(part), resp.Header.Get("ETag"))
+	}
+	// The same file again with its ETag: not modified (a snapshot never changes).
+	req, _ = http.NewRequest("GET", api+list.Snapshots[0].URLs["datapackage.json"], nil)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+		t.Errorf("datapackage.json with If-None-Match = %v %v, want 304", resp.StatusCode, err)
+	}
+	getJSON(t, api+"/api/v1/dumps/latest/..%2F..%2Fensemble.db", http.StatusNotFound, nil)
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ensemble-be/ensemble/api"
 	"github.com/ensemble-be/ensemble/crawler"
+	"github.com/ensemble-be/ensemble/opendata"
 	"github.com/ensemble-be/ensemble/sources"
 	"github.com/ensemble-be/ensemble/sources/demo"
 )
@@ -62,6 +63,7 @@ func (m *Main) serve(ctx context.Context) error {
 	a.scheduler.Start(bg)
 	a.wg.Go(func() { a.followChanges(bg) })
 	a.wg.Go(func() { a.markStale(bg) })
+	a.wg.Go(func() { m.snapshotDaily(bg, a) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
 	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version,
@@ -71,7 +73,7 @@ func (m *Main) serve(ctx context.Context) error {
 				return time.Time{}
 			}
 			return sched.Next(time.Now())
-		}})
+		}, DumpsDir: m.Config.DumpsDir})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -107,4 +109,27 @@ func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, string, err
 	}
 	m.Logger.Info("demo partner site", "url", base+"/", "sources", len(defs))
 	return defs, ln.Addr().String(), nil
+}
+
+// snapshotDaily writes the day's snapshot once a day: at start if today has none, then
+// checking every hour, until ctx ends.
+func (m *Main) snapshotDaily(ctx context.Context, a *app) {
+	timer := time.NewTimer(time.Minute) // let the first crawls land first
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		dir, err := m.snapshot(ctx, a, time.Now())
+		switch {
+		case errors.Is(err, opendata.ErrSnapshotExists):
+		case err != nil && ctx.Err() == nil:
+			m.Logger.Error("daily snapshot failed", "error", err)
+		case err == nil:
+			m.Logger.Info("daily snapshot written", "dir", dir)
+		}
+		timer.Reset(time.Hour)
+	}
 }
