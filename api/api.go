@@ -69,6 +69,11 @@ type Options struct {
 	NextRun func(def sources.Definition) time.Time
 	// DumpsDir is the directory of dated snapshots served at /api/v1/dumps.
 	DumpsDir string
+	// Partners and Crawls, both set, enable the partner API under /api/v1/partner/.
+	Partners PartnerStore
+	Crawls   Crawls
+	// AdminToken, if set, is the bearer token that approves and rejects sources.
+	AdminToken string
 }
 
 // Server serves the API.
@@ -80,12 +85,16 @@ type Server struct {
 	nextRun  func(def sources.Definition) time.Time
 	dumpsDir string
 	handler  http.Handler
+
+	partners   PartnerStore
+	crawls     Crawls
+	adminToken string
 }
 
 // New returns a Server over the given store and searcher.
 func New(opts Options) *Server {
 	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun,
-		dumpsDir: opts.DumpsDir}
+		dumpsDir: opts.DumpsDir, partners: opts.Partners, crawls: opts.Crawls, adminToken: opts.AdminToken}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

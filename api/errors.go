@@ -41,7 +41,21 @@ func badParam(param, format string, args ...any) error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := Problem{Type: "about:blank", Instance: r.URL.Path}
 	var pe *paramError
+	var de *definitionError
+	var ae *authError
+	var me *http.MaxBytesError
 	switch {
+	case errors.As(err, &ae):
+		p.Status, p.Detail = ae.status, ae.reason
+		if ae.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ensemble"`)
+		}
+	case errors.As(err, &me):
+		p.Status, p.Detail = http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", me.Limit)
+	case errors.As(err, &de):
+		p.Status, p.Detail, p.InvalidParams = http.StatusBadRequest, "the source definition has problems", de.params
+	case errors.Is(err, record.ErrConflict):
+		p.Status, p.Detail = http.StatusConflict, err.Error()
 	case errors.As(err, &pe):
 		p.Status, p.Detail = http.StatusBadRequest, pe.Error()
 		p.InvalidParams = []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}

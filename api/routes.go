@@ -29,6 +29,28 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/dumps/{date}/{file:.+}", s.handleDumpFile).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
+
+	// The partner API: bearer tokens, own sources and records only.
+	if s.partners != nil && s.crawls != nil {
+		const p = v1 + "/partner"
+		partner, admin := func(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(false, h) },
+			func(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(true, h) }
+		r.HandleFunc(p+"/validate", partner(s.handleValidate)).Methods(http.MethodPost)
+		r.HandleFunc(p+"/sources", partner(s.handlePartnerSources)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/sources", partner(s.handleCreatePartnerSource)).Methods(http.MethodPost)
+		r.HandleFunc(p+"/sources/{id}", partner(s.handlePartnerSource)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/sources/{id}", partner(s.handleUpdatePartnerSource)).Methods(http.MethodPut)
+		r.HandleFunc(p+"/sources/{id}", partner(s.handleDeletePartnerSource)).Methods(http.MethodDelete)
+		r.HandleFunc(p+"/sources/{id}/crawl", partner(s.handleCrawlPartnerSource)).Methods(http.MethodPost)
+		r.HandleFunc(p+"/sources/{id}/runs", partner(s.handlePartnerSourceRuns)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/sources/{id}/flags", partner(s.handlePartnerSourceFlags)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/records/{id}", partner(s.handleTakedown)).Methods(http.MethodDelete)
+		r.HandleFunc(p+"/records/{id}/restore", partner(s.handleRestore)).Methods(http.MethodPost)
+		r.HandleFunc(p+"/audit", s.authenticateAny(s.handleAudit)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/admin/sources", admin(s.handleAdminSources)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/admin/sources/{id}/approve", admin(s.handleApproveSource)).Methods(http.MethodPost)
+		r.HandleFunc(p+"/admin/sources/{id}/reject", admin(s.handleRejectSource)).Methods(http.MethodPost)
+	}
 	return r
 }
 

@@ -92,6 +92,10 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 		return nil
 	}
 
+	down, err := takenDown(ctx, tx, run.Source)
+	if err != nil {
+		return err
+	}
 	at := formatTime(now)
 	seen := make(map[string]bool, len(c.Records))
 	for i, rec := range c.Records {
@@ -99,6 +103,9 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 			continue // the crawler dedups; keep the first if it did not
 		}
 		seen[rec.ID] = true
+		if down[rec.ID] {
+			continue // taken down by its partner: stays withdrawn until restored
+		}
 		if rec.Status != record.StatusPast && rec.Status != record.StatusWithdrawn {
 			rec.Status = record.StatusActive // seen now: active, unless over or cancelled
 		}

@@ -237,8 +237,12 @@ func (m *Main) newCrawler(a *app, extraAllowed ...string) (*crawler.Crawler, err
 	}), nil
 }
 
-// gate lets the scheduler skip a paused source, or one backing off after failures.
+// gate lets the scheduler skip a paused source, one backing off after failures, or
+// a partner's source not (or no longer) approved.
 func (a *app) gate(ctx context.Context, source string) (bool, string) {
+	if ok, err := a.store.SourceApproved(ctx, source); err == nil && !ok {
+		return false, "waiting for review"
+	}
 	ok, reason, err := a.store.ShouldCrawl(ctx, source, time.Now())
 	if err != nil {
 		return true, "" // the crawl will meet the same store error and record it

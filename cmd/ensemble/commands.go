@@ -44,8 +44,14 @@ func (m *Main) crawl(ctx context.Context) error {
 	}
 	var defs []sources.Definition
 	for _, reg := range registered {
+		approved, err := a.store.SourceApproved(ctx, reg.Definition.ID)
+		if err != nil {
+			return err
+		}
 		switch {
 		case m.Config.Source != "" && reg.Definition.ID != m.Config.Source:
+		case !approved:
+			fmt.Fprintf(m.Stdout, "%s: a partner's source waiting for review, not crawled\n", reg.Definition.ID)
 		case reg.Definition.Disabled && m.Config.Source == "":
 			fmt.Fprintf(m.Stdout, "%s: disabled, not crawled (crawl it alone with --source %s)\n", reg.Definition.ID, reg.Definition.ID)
 		default:

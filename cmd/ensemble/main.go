@@ -6,7 +6,8 @@
 //	ensemble reindex                        rebuild the index from the store
 //	ensemble renormalize [--source ID]      normalize the stored listings again
 //	ensemble dump --format jsonl|csv|excel-csv|hsds [--out FILE|DIR|-]
-//	ensemble sources list | validate FILE... | resume ID | approve-run RUN | catalog [export DIR]
+//	ensemble sources list | validate FILE... | resume ID | approve-run RUN | approve ID | reject ID | catalog [export DIR]
+//	ensemble partners add NAME --email E | list | revoke ID
 //
 // Every flag has an environment fallback (ENSEMBLE_DATA, ENSEMBLE_ADDR, ...).
 package main
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"github.com/ensemble-be/ensemble/crawler"
+	"github.com/ensemble-be/ensemble/sources"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -77,6 +79,8 @@ type Config struct {
 	Out        string        // dump --out
 	DumpsDir   string        // --dumps, ENSEMBLE_DUMPS: where dated snapshots go (default DATA/dumps)
 	KeepDumps  int           // --keep-dumps, ENSEMBLE_KEEP_DUMPS: snapshots kept (0 = all)
+	Email      string        // partners add --email
+	AdminToken string        // ENSEMBLE_ADMIN_TOKEN (no flag: flags show in ps): approves partners' sources over the API
 	Args       []string      // what follows the subcommand's flags
 }
 
@@ -111,7 +115,10 @@ commands:
   sources validate FILE...              check source definition files
   sources resume ID                     crawl a paused source again
   sources approve-run RUN               apply the crawl a quarantined run held back
+  sources approve ID | reject ID        review a partner's source (pending ones are not crawled)
   sources catalog [export DIR]          the known Belgian sources (unverified, disabled); export copies them
+  partners add NAME --email E           register a partner and print its API token (once)
+  partners list | revoke ID             list partners; make a partner's token stop working
 
 Run 'ensemble <command> -h' for the flags of a command.
 `
@@ -147,6 +154,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.BoolVar(&c.Demo, "demo", false, "serve the bundled fictional partner site and crawl it")
 		fs.StringVar(&c.DemoAddr, "demo-addr", env("ENSEMBLE_DEMO_ADDR", "127.0.0.1:8089"), "loopback address of the demo site [ENSEMBLE_DEMO_ADDR]")
 		crawlFlags()
+		c.AdminToken = env("ENSEMBLE_ADMIN_TOKEN", "")
 	case "crawl":
 		fs.StringVar(&c.Source, "source", "", "crawl only this source id")
 		crawlFlags()
@@ -157,13 +165,15 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&c.Format, "format", "", "jsonl, csv, excel-csv (BOM, ';', formulas neutralized) or hsds (an HSDS 3.0 tabular package; --out is a directory); none: today's dated snapshot of every format in --dumps")
 		fs.StringVar(&c.Out, "out", "-", "file to write (gzipped if it ends in .gz), or - for stdout; a directory for hsds")
 	case "sources":
+	case "partners":
+		fs.StringVar(&c.Email, "email", "", "partners add: the partner's contact address")
 	default:
 		fmt.Fprint(m.Stderr, usage)
 		return fmt.Errorf("unknown command %q", m.Command)
 	}
 	rest := args[1:]
 	var action []string // "sources resume ID --data X": the action and its operands come before the flags
-	for m.Command == "sources" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	for (m.Command == "sources" || m.Command == "partners") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		action, rest = append(action, rest[0]), rest[1:]
 	}
 	if err := fs.Parse(rest); err != nil {
@@ -186,11 +196,23 @@ func (m *Main) ParseFlags(args []string) error {
 		return errors.New("dump: --format hsds writes a directory: give it with --out DIR")
 	}
 	if m.Command == "sources" {
-		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run", "catalog"}, c.Args[0]) {
-			return errors.New("sources: want 'sources list', 'sources validate FILE...', 'sources resume ID', 'sources approve-run RUN' or 'sources catalog [export DIR]'")
+		if len(c.Args) == 0 || !slices.Contains([]string{"list", "validate", "resume", "approve-run", "approve", "reject", "catalog"}, c.Args[0]) {
+			return errors.New("sources: want 'sources list', 'sources validate FILE...', 'sources resume ID', 'sources approve-run RUN', 'sources approve ID', 'sources reject ID' or 'sources catalog [export DIR]'")
 		}
-		if (c.Args[0] == "resume" || c.Args[0] == "approve-run") && len(c.Args) != 2 {
-			return fmt.Errorf("sources %s: name one %s", c.Args[0], map[string]string{"resume": "source id", "approve-run": "run id"}[c.Args[0]])
+		if slices.Contains([]string{"resume", "approve-run", "approve", "reject"}, c.Args[0]) && len(c.Args) != 2 {
+			what := map[string]string{"resume": "source id", "approve-run": "run id", "approve": "source id", "reject": "source id"}
+			return fmt.Errorf("sources %s: name one %s", c.Args[0], what[c.Args[0]])
+		}
+	}
+	if m.Command == "partners" {
+		if len(c.Args) == 0 || !slices.Contains([]string{"add", "list", "revoke"}, c.Args[0]) {
+			return errors.New("partners: want 'partners add NAME --email E', 'partners list' or 'partners revoke ID'")
+		}
+		if c.Args[0] != "list" && len(c.Args) != 2 {
+			return fmt.Errorf("partners %s: name one %s", c.Args[0], map[string]string{"add": "partner", "revoke": "partner id"}[c.Args[0]])
+		}
+		if c.Args[0] == "add" && !strings.Contains(c.Email, "@") {
+			return errors.New("partners add: --email is required (the partner's contact address)")
 		}
 	}
 	var level slog.Level
@@ -224,10 +246,16 @@ func (m *Main) Run(ctx context.Context) error {
 			return m.resumeSource(ctx, m.Config.Args[1])
 		case "approve-run":
 			return m.approveRun(ctx, m.Config.Args[1])
+		case "approve":
+			return m.reviewSource(ctx, m.Config.Args[1], sources.StateApproved)
+		case "reject":
+			return m.reviewSource(ctx, m.Config.Args[1], sources.StateRejected)
 		case "catalog":
 			return m.catalog(m.Config.Args[1:])
 		}
 		return m.listSources(ctx)
+	case "partners":
+		return m.partners(ctx, m.Config.Args)
 	}
 	return fmt.Errorf("unknown command %q", m.Command)
 }

@@ -36,6 +36,11 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	partnerDefs, err := a.approvedPartnerSources(ctx)
+	if err != nil {
+		return err
+	}
+	defs = append(defs, partnerDefs...)
 	var ownHosts []string // what Ensemble serves itself, which the crawler may reach
 	if m.Config.Demo {
 		demoDefs, demoAddr, err := m.startDemo(ctx)
@@ -64,6 +69,7 @@ func (m *Main) serve(ctx context.Context) error {
 	a.wg.Go(func() { a.followChanges(bg) })
 	a.wg.Go(func() { a.markStale(bg) })
 	a.wg.Go(func() { m.snapshotDaily(bg, a) })
+	a.wg.Go(func() { a.syncPartnerSources(bg) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
 	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version,
@@ -73,7 +79,8 @@ func (m *Main) serve(ctx context.Context) error {
 				return time.Time{}
 			}
 			return sched.Next(time.Now())
-		}, DumpsDir: m.Config.DumpsDir})
+		}, DumpsDir: m.Config.DumpsDir,
+		Partners: a.store, Crawls: partnerCrawls{a: a, c: c}, AdminToken: m.Config.AdminToken})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
