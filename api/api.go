@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"golang.org/x/time/rate"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -74,6 +75,13 @@ type Options struct {
 	Crawls   Crawls
 	// AdminToken, if set, is the bearer token that approves and rejects sources.
 	AdminToken string
+	// PartnerRate and PartnerBurst limit the requests of each partner token (and of
+	// the admin token): PartnerRate a second, in bursts of PartnerBurst. 0: no limit.
+	PartnerRate  float64
+	PartnerBurst int
+	// CrawlEvery is the least time between two crawls of a source asked through the
+	// partner API. 0: no limit.
+	CrawlEvery time.Duration
 }
 
 // Server serves the API.
@@ -89,12 +97,20 @@ type Server struct {
 	partners   PartnerStore
 	crawls     Crawls
 	adminToken string
+	perToken   *limiters // nil: no limit
+	perCrawl   *limiters // nil: no limit
 }
 
 // New returns a Server over the given store and searcher.
 func New(opts Options) *Server {
 	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun,
 		dumpsDir: opts.DumpsDir, partners: opts.Partners, crawls: opts.Crawls, adminToken: opts.AdminToken}
+	if opts.PartnerRate > 0 {
+		s.perToken = newLimiters(rate.Limit(opts.PartnerRate), opts.PartnerBurst)
+	}
+	if opts.CrawlEvery > 0 {
+		s.perCrawl = newLimiters(rate.Every(opts.CrawlEvery), 1)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

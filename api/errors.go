@@ -44,7 +44,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var de *definitionError
 	var ae *authError
 	var me *http.MaxBytesError
+	var pu *pushError
+	var re *rateError
 	switch {
+	case errors.As(err, &re):
+		p.Status, p.Detail = http.StatusTooManyRequests, re.Error()
+		w.Header().Set("Retry-After", retryAfterSeconds(re.retryAfter))
+	case errors.As(err, &pu):
+		p.Status, p.Detail, p.InvalidParams = http.StatusBadRequest, "the push has lines that cannot be read", pu.params
 	case errors.As(err, &ae):
 		p.Status, p.Detail = ae.status, ae.reason
 		if ae.status == http.StatusUnauthorized {

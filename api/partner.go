@@ -9,7 +9,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ensemble-be/ensemble/record"
 	"github.com/ensemble-be/ensemble/sources"
@@ -30,6 +32,9 @@ type PartnerStore interface {
 	SetSourceState(ctx context.Context, id, state string) error
 	Takedown(ctx context.Context, partner int64, id string) error
 	Restore(ctx context.Context, partner int64, id string) error
+	PartnerWebhook(ctx context.Context, partner int64, source string) (record.Webhook, error)
+	SetWebhook(ctx context.Context, partner int64, source, url string, rotate bool) (record.Webhook, error)
+	DeleteWebhook(ctx context.Context, partner int64, source string) error
 	AddAudit(ctx context.Context, e record.AuditEntry) error
 	Audit(ctx context.Context, partner int64, limit int) ([]record.AuditEntry, error)
 }
@@ -44,6 +49,8 @@ type Crawls interface {
 	DryRun(ctx context.Context, def sources.Definition) (record.Crawl, error)
 	// CrawlNow crawls source id now and returns when the crawl is saved.
 	CrawlNow(ctx context.Context, id string) error
+	// Push saves a pushed crawl as a crawl is saved (and told of: webhooks).
+	Push(ctx context.Context, c record.Crawl) (record.Run, error)
 	// Reschedule schedules source id, or stops scheduling it, after its review state
 	// or definition changed.
 	Reschedule(ctx context.Context, id string)
@@ -103,6 +110,10 @@ func (s *Server) authenticate(admin bool, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if admin != who.admin {
 			s.writeError(w, r, &authError{http.StatusForbidden, "this token may not do that"})
+			return
+		}
+		if ok, wait := s.perToken.allow("partner:"+strconv.FormatInt(who.partner.ID, 10), time.Now()); !ok {
+			s.writeError(w, r, &rateError{what: "this token", retryAfter: wait})
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, who)))
@@ -342,6 +353,10 @@ func (s *Server) handleCrawlPartnerSource(w http.ResponseWriter, r *http.Request
 	}
 	if owned.State != sources.StateApproved {
 		s.writeError(w, r, fmt.Errorf("source %s is %s, not approved: %w", owned.Definition.ID, owned.State, record.ErrConflict))
+		return
+	}
+	if ok, wait := s.perCrawl.allow(owned.Definition.ID, time.Now()); !ok {
+		s.writeError(w, r, &rateError{what: "crawls of source " + owned.Definition.ID, retryAfter: wait})
 		return
 	}
 	s.audit(r, "source.crawl", owned.Definition.ID)

@@ -419,3 +419,14 @@ func newGuardedTransport(allow *AllowList) *http.Transport {
 		MaxResponseHeaderBytes: maxResponseHeaderSize,
 	}
 }
+
+// NewGuardedClient returns an HTTP client behind the crawler's dial guard (only
+// public addresses, and those allow lets through), with timeout for a whole request
+// and no redirects followed: for Ensemble's other outbound requests, such as webhooks.
+func NewGuardedClient(allow *AllowList, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Transport:     newGuardedTransport(allow),
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}

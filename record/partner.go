@@ -29,3 +29,12 @@ type AuditEntry struct {
 	Target  string    `json:"target"`  // source or record id
 	Remote  string    `json:"remote"`  // remote address of the request
 }
+
+// Webhook is where a partner wants the summary of each run of a source POSTed, and
+// the secret its body is signed with (X-Ensemble-Signature: sha256=HMAC-SHA256 hex).
+type Webhook struct {
+	Source  string `json:"source"`
+	Partner int64  `json:"-"`
+	URL     string `json:"url"`
+	Secret  string `json:"secret"`
+}

@@ -148,7 +148,9 @@ func parseCSV(o CSVOptions, body []byte, pageURL string) (Page, error) {
 		if idCol >= 0 {
 			l.LocalID = strings.TrimSpace(row[idCol])
 		}
+		line, _ := r.FieldPos(0)
 		page.Listings = append(page.Listings, l)
+		page.Lines = append(page.Lines, line)
 	}
 	return page, nil
 }

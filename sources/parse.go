@@ -21,6 +21,9 @@ type Page struct {
 	// Feeds are the absolute URLs of the feeds an HTML page announces
 	// (<link rel="alternate" type="application/rss+xml" …>): better sources to suggest.
 	Feeds []string
+	// Lines, when set (csv, and pushed JSONL), is the line of the document each
+	// listing starts on: Lines[i] is that of Listings[i].
+	Lines []int
 }
 
 // Problem is one thing a parser could not read, and where.

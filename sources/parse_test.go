@@ -20,6 +20,7 @@ type goldenPage struct {
 	Next     string           `json:"next,omitempty"`
 	Problems []Problem        `json:"problems,omitempty"`
 	Feeds    []string         `json:"feeds,omitempty"`
+	Lines    []int            `json:"-"`
 }
 
 // goldenDetail is how the result of ParseDetail is written in a golden file.

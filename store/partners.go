@@ -285,7 +285,7 @@ func (s *Store) DeletePartnerSource(ctx context.Context, partner int64, id strin
 			}
 		}
 		for _, q := range []string{`DELETE FROM partner_sources WHERE source = ?`, `DELETE FROM sources WHERE id = ?`,
-			`DELETE FROM takedowns WHERE source = ?`} {
+			`DELETE FROM takedowns WHERE source = ?`, `DELETE FROM webhooks WHERE source = ?`} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}

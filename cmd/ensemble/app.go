@@ -33,6 +33,7 @@ type app struct {
 	changed   chan struct{} // a crawl saved changes: the follower catches up now
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup // background loops
+	hooks     *webhooks      // nil: run summaries are not sent (only serve sends them)
 }
 
 func (m *Main) storePath() string { return filepath.Join(m.Config.DataDir, "ensemble.db") }
@@ -86,6 +87,7 @@ func (a *app) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error)
 		case a.changed <- struct{}{}:
 		default: // a wake-up is already pending
 		}
+		a.notify(run)
 	}
 	return run, err
 }

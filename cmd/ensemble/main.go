@@ -81,7 +81,13 @@ type Config struct {
 	KeepDumps  int           // --keep-dumps, ENSEMBLE_KEEP_DUMPS: snapshots kept (0 = all)
 	Email      string        // partners add --email
 	AdminToken string        // ENSEMBLE_ADMIN_TOKEN (no flag: flags show in ps): approves partners' sources over the API
-	Args       []string      // what follows the subcommand's flags
+	// PartnerRate and PartnerBurst (--partner-rate, --partner-burst) limit each
+	// partner token's requests a second; CrawlEvery (--partner-crawl-every) spaces the
+	// crawls a partner asks of one source. 0: no limit.
+	PartnerRate  int
+	PartnerBurst int
+	CrawlEvery   time.Duration
+	Args         []string // what follows the subcommand's flags
 }
 
 // Main is one run of the program. A test can build one, run `serve` on :0 in a
@@ -155,6 +161,10 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&c.DemoAddr, "demo-addr", env("ENSEMBLE_DEMO_ADDR", "127.0.0.1:8089"), "loopback address of the demo site [ENSEMBLE_DEMO_ADDR]")
 		crawlFlags()
 		c.AdminToken = env("ENSEMBLE_ADMIN_TOKEN", "")
+		fs.IntVar(&c.PartnerRate, "partner-rate", envInt("ENSEMBLE_PARTNER_RATE", 10), "partner API requests a second per token; 0: no limit [ENSEMBLE_PARTNER_RATE]")
+		fs.IntVar(&c.PartnerBurst, "partner-burst", envInt("ENSEMBLE_PARTNER_BURST", 20), "partner API requests at once per token [ENSEMBLE_PARTNER_BURST]")
+		fs.DurationVar(&c.CrawlEvery, "partner-crawl-every", envDuration("ENSEMBLE_PARTNER_CRAWL_EVERY", time.Minute),
+			"least time between crawls of one source asked through the partner API; 0: no limit [ENSEMBLE_PARTNER_CRAWL_EVERY]")
 	case "crawl":
 		fs.StringVar(&c.Source, "source", "", "crawl only this source id")
 		crawlFlags()

@@ -92,12 +92,14 @@ type ownedSource struct {
 	State  string `json:"state"`
 }
 
-// startPartnerServer serves the API with the admin token set, on an empty catalog.
-func startPartnerServer(t *testing.T, data string) (*Main, string) {
+// startPartnerServer serves the API with the admin token set, on an empty catalog,
+// without a limit on crawls asked (extra flags may set one).
+func startPartnerServer(t *testing.T, data string, extra ...string) (*Main, string) {
 	t.Helper()
 	t.Setenv("ENSEMBLE_ADMIN_TOKEN", testAdminToken)
-	m, _ := runMain(t, "serve", "--data", data, "--catalog", filepath.Join(data, "none"), "--addr", "127.0.0.1:0",
-		"--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--log-level", "warn")
+	args := append([]string{"serve", "--data", data, "--catalog", filepath.Join(data, "none"), "--addr", "127.0.0.1:0",
+		"--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--log-level", "warn", "--partner-crawl-every", "0"}, extra...)
+	m, _ := runMain(t, args...)
 	t.Cleanup(func() { m.Close() })
 	return m, "http://" + m.Config.Addr + "/api/v1/partner"
 }
@@ -235,7 +237,7 @@ func TestPartnerIsolation(t *testing.T) {
 	data := t.TempDir()
 	tokenA := addPartner(t, data, "A", "a@example.org")
 	tokenB := addPartner(t, data, "B", "b@example.org")
-	m, api := startPartnerServer(t, data)
+	m, api := startPartnerServer(t, data, "--partner-rate", "0") // snapshots make many requests
 
 	def := partnerDef("source-a", site.URL, "time@datetime")
 	mustCall(t, "POST", api+"/sources", tokenA, def, http.StatusCreated, nil)
@@ -249,10 +251,11 @@ func TestPartnerIsolation(t *testing.T) {
 	}
 	active, down := rep.Records[0].Record.ID, rep.Records[1].Record.ID
 	mustCall(t, "DELETE", api+"/records/"+down, tokenA, "", http.StatusNoContent, nil)
+	mustCall(t, "PUT", api+"/sources/source-a/webhook", tokenA, `{"url": "https://a.example/hook"}`, http.StatusOK, nil)
 
 	snapshot := func() string {
 		var b bytes.Buffer
-		for _, path := range []string{"/sources/source-a", "/sources/source-a/runs", "/sources/source-a/flags"} {
+		for _, path := range []string{"/sources/source-a", "/sources/source-a/runs", "/sources/source-a/flags", "/sources/source-a/webhook"} {
 			_, _, body := call(t, "GET", api+path, tokenA, "")
 			b.Write(body)
 		}
@@ -274,6 +277,10 @@ func TestPartnerIsolation(t *testing.T) {
 		{"GET", "/sources/source-a/flags", ""},
 		{"DELETE", "/records/" + active, ""},
 		{"POST", "/records/" + down + "/restore", ""},
+		{"PUT", "/sources/source-a/records", `[{"id": "x", "name": "Volé"}]`},
+		{"GET", "/sources/source-a/webhook", ""},
+		{"PUT", "/sources/source-a/webhook", `{"url": "https://b.example/hook", "rotate_secret": true}`},
+		{"DELETE", "/sources/source-a/webhook", ""},
 	}
 	for _, r := range routes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {

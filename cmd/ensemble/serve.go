@@ -57,6 +57,11 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	allow, err := crawler.ParseAllowList(m.Config.AllowHosts)
+	if err != nil {
+		return fmt.Errorf("--allow-hosts: %w", err)
+	}
+	a.hooks = newWebhooks(bg, allow)
 	a.scheduler = crawler.NewScheduler(c, m.Logger)
 	ids := make([]string, 0, len(defs))
 	for _, def := range defs {
@@ -80,7 +85,8 @@ func (m *Main) serve(ctx context.Context) error {
 			}
 			return sched.Next(time.Now())
 		}, DumpsDir: m.Config.DumpsDir,
-		Partners: a.store, Crawls: partnerCrawls{a: a, c: c}, AdminToken: m.Config.AdminToken})
+		Partners: a.store, Crawls: partnerCrawls{a: a, c: c}, AdminToken: m.Config.AdminToken,
+		PartnerRate: float64(m.Config.PartnerRate), PartnerBurst: m.Config.PartnerBurst, CrawlEvery: m.Config.CrawlEvery})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
