@@ -18,7 +18,7 @@ const eachBatch = 1000
 func (ix *Index) EachID(ctx context.Context, q Query) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		var match query.Query = filterQuery(q)
-		if text := ix.textQuery(q.Text); text != nil {
+		if text := ix.textQuery(q.Text, q.Expand); text != nil {
 			text.AddFilter(match)
 			match = text
 		}

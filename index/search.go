@@ -52,6 +52,10 @@ type Query struct {
 	// Flags keeps records carrying any of these flag codes; NoFlags drops records
 	// carrying any of them.
 	Flags, NoFlags []string
+	// Expand also matches each word by the other names of the taxonomy terms it
+	// names, by the records classified with those terms, and by near spellings (see
+	// docs/search.md). Off, every word must be found as typed (stemmed, folded).
+	Expand bool
 	// Page is 1-based; 0 means 1. PerPage is 1 to MaxPerPage; 0 means DefaultPerPage.
 	// Page × PerPage may not exceed MaxDepth.
 	Page, PerPage int
@@ -113,7 +117,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	filter := filterQuery(q)
 	var req *bleve.SearchRequest
-	if text := ix.textQuery(q.Text); text != nil {
+	if text := ix.textQuery(q.Text, q.Expand); text != nil {
 		text.AddFilter(filter)
 		req = bleve.NewSearchRequestOptions(text, perPage, (page-1)*perPage, false)
 		req.SortBy([]string{"-_score", "_id"})
@@ -214,17 +218,25 @@ var textFields = func() []searchField {
 // matches best in (a dis-max), so a word found in title, text and folded field does
 // not outweigh the other words. Stop words of any language (de, la, het, the) are
 // optional, as are phrases; both only add to the score.
-func (ix *Index) textQuery(text string) *query.BooleanQuery {
+func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 	words, phrases := parseText(text)
 	if len(words) == 0 {
 		return nil
 	}
+	var concepts map[string][]concept
+	if expand {
+		concepts = taxonomyConcepts(text)
+	}
 	var must, should []query.Query
 	for _, w := range words {
 		if ix.isStopWord(w) {
-			should = append(should, wordQuery(w))
+			should = append(should, wordQuery(w, nil))
 		} else {
-			must = append(must, wordQuery(w))
+			var alts []query.Query
+			if expand {
+				alts = alternatives(w, concepts)
+			}
+			must = append(must, wordQuery(w, alts))
 		}
 	}
 	for _, p := range phrases {
@@ -252,14 +264,16 @@ func (ix *Index) isStopWord(w string) bool {
 	return false
 }
 
-// wordQuery matches w in any text field and scores it by its best field.
+// wordQuery matches w in any text field, or any of the alternatives (synonyms, the
+// records classified with a term w names, near spellings: see alternatives), and
+// scores it by its best field or alternative.
 //
 // bleve has no dis-max query: its disjunction sums the fields' scores and multiplies
 // by the share of fields that matched. With the score breakdown on (meant for kNN,
 // but plain public API), the disjunction keeps each field's score in the hit, and a
 // custom score takes the best of them.
-func wordQuery(w string) query.Query {
-	fields := make([]query.Query, len(textFields))
+func wordQuery(w string, alternatives []query.Query) query.Query {
+	fields := make([]query.Query, len(textFields), len(textFields)+len(alternatives))
 	for i, f := range textFields {
 		m := query.NewMatchQuery(w)
 		m.SetField(f.name)
@@ -267,7 +281,7 @@ func wordQuery(w string) query.Query {
 		m.SetOperator(query.MatchQueryOperatorAnd) // "18h30" → 18h30 and not 18h or 30
 		fields[i] = m
 	}
-	d := query.NewDisjunctionQuery(fields)
+	d := query.NewDisjunctionQuery(append(fields, alternatives...))
 	d.RetrieveScoreBreakdown(true)
 	return query.NewCustomScoreQueryWithScorer(d, bestField, nil, nil)
 }
