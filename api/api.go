@@ -82,7 +82,21 @@ type Options struct {
 	// CrawlEvery is the least time between two crawls of a source asked through the
 	// partner API. 0: no limit.
 	CrawlEvery time.Duration
+	// ClientRate and ClientBurst limit the public requests of each client IP address:
+	// ClientRate a second, in bursts of ClientBurst. 0: no limit.
+	ClientRate  float64
+	ClientBurst int
+	// Readiness, if set, tells /readyz whether the search index has caught up with
+	// the store, and how many changes behind it is; /metrics exports the lag.
+	Readiness Readiness
+	// Metrics, if set, are the series /metrics serves; cmd keeps it to count crawl
+	// runs. Nil: the server makes its own.
+	Metrics *Metrics
 }
+
+// Readiness reports whether the index has caught up with the store (lag: changes
+// not applied yet).
+type Readiness func(ctx context.Context) (ready bool, lag int64, err error)
 
 // Server serves the API.
 type Server struct {
@@ -99,6 +113,11 @@ type Server struct {
 	adminToken string
 	perToken   *limiters // nil: no limit
 	perCrawl   *limiters // nil: no limit
+
+	perClient      *limiters // public routes, by IP; nil: no limit
+	ready          Readiness
+	metrics        *Metrics
+	metricsHandler http.Handler
 }
 
 // New returns a Server over the given store and searcher.
@@ -111,10 +130,23 @@ func New(opts Options) *Server {
 	if opts.CrawlEvery > 0 {
 		s.perCrawl = newLimiters(rate.Every(opts.CrawlEvery), 1)
 	}
+	if opts.ClientRate > 0 {
+		s.perClient = newLimiters(rate.Limit(opts.ClientRate), opts.ClientBurst)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.handler = s.logRequests(s.routes())
+	s.ready, s.metrics = opts.Readiness, opts.Metrics
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
+	if s.ready != nil {
+		s.metrics.watchReadiness(s.ready)
+	}
+	s.metricsHandler = s.metrics.handler()
+	// Outside in: CORS answers preflights, gzip compresses, instrument times every
+	// request (429s and 404s too), then the per-client limit, the log and the routes.
+	s.handler = withCORS(withGzip(s.instrument(s.limitClients(s.logRequests(s.routes())))))
 	return s
 }
 

@@ -46,6 +46,9 @@ func (s *Server) streamDump(w http.ResponseWriter, r *http.Request, contentType,
 			return
 		}
 		s.log.Error("dump cut short", "path", r.URL.Path, "error", err)
+		// Send what the gzip layer holds back, so the client sees the status and then
+		// a broken body rather than no response at all.
+		http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler) // net/http closes the connection without ending the body
 	}
 }

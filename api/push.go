@@ -216,6 +216,9 @@ type limiters struct {
 	m     map[string]*rate.Limiter
 }
 
+// maxLimiters is how many keys a limiters holds before it forgets idle ones.
+const maxLimiters = 10000
+
 func newLimiters(limit rate.Limit, burst int) *limiters {
 	return &limiters{limit: limit, burst: max(burst, 1), m: map[string]*rate.Limiter{}}
 }
@@ -228,6 +231,15 @@ func (l *limiters) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	l.mu.Lock()
 	lim, ok := l.m[key]
+	if !ok && len(l.m) >= maxLimiters {
+		// Keys (client IPs) come and go: forget those whose bucket is full again,
+		// which is the state a new limiter starts in.
+		for k, old := range l.m {
+			if old.TokensAt(now) >= float64(l.burst) {
+				delete(l.m, k)
+			}
+		}
+	}
 	if !ok {
 		lim = rate.NewLimiter(l.limit, l.burst)
 		l.m[key] = lim

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 
 	"github.com/gorilla/mux"
 )
@@ -12,10 +14,15 @@ func (s *Server) routes() http.Handler {
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
 
+	r.Use(recordRoute)
+
 	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReady).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/metrics", s.handleMetrics).Methods(http.MethodGet)
 
 	// Full paths on the root router: in a mux subrouter a wrong method answers 404.
 	const v1 = "/api/v1"
+	r.HandleFunc(v1+"/openapi.json", s.handleOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/search", s.handleSearch).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/taxonomy", s.handleTaxonomy).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/records/{id}", s.handleRecord).Methods(http.MethodGet)
@@ -61,3 +68,43 @@ func (s *Server) routes() http.Handler {
 
 // pathParam is the one place that reads mux's route variables.
 func pathParam(r *http.Request, name string) string { return mux.Vars(r)[name] }
+
+// recordRoute tells instrument which route template matched. It is router
+// middleware (it runs only for matched routes); instrument wraps the whole router.
+func recordRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slot := routeTemplate(r); slot != nil {
+			if tpl, err := mux.CurrentRoute(r).GetPathTemplate(); err == nil {
+				*slot = tpl
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// routeTable walks the router (mux.Router.Walk) and returns every route as "METHOD
+// path", path templates with their patterns dropped ("{file:.+}" → "{file}"). The
+// OpenAPI test checks the document against it.
+func (s *Server) routeTable() ([]string, error) {
+	router, ok := s.routes().(*mux.Router)
+	if !ok {
+		return nil, fmt.Errorf("routes: not a mux.Router")
+	}
+	pattern := regexp.MustCompile(`\{(\w+):[^}]*\}`)
+	var out []string
+	err := router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tpl, err := route.GetPathTemplate()
+		if err != nil {
+			return err
+		}
+		methods, err := route.GetMethods()
+		if err != nil {
+			return err
+		}
+		for _, m := range methods {
+			out = append(out, m+" "+pattern.ReplaceAllString(tpl, "{$1}"))
+		}
+		return nil
+	})
+	return out, err
+}

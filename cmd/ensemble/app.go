@@ -34,6 +34,7 @@ type app struct {
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup // background loops
 	hooks     *webhooks      // nil: run summaries are not sent (only serve sends them)
+	metrics   *api.Metrics   // nil: runs are not counted (only serve serves /metrics)
 }
 
 func (m *Main) storePath() string { return filepath.Join(m.Config.DataDir, "ensemble.db") }
@@ -88,8 +89,24 @@ func (a *app) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error)
 		default: // a wake-up is already pending
 		}
 		a.notify(run)
+		a.metrics.ObserveRun(run)
 	}
 	return run, err
+}
+
+// readiness tells whether the index has applied every change the store logged, and
+// how many it lags behind: /readyz and the index lag metric.
+func (a *app) readiness(ctx context.Context) (bool, int64, error) {
+	storeSeq, err := a.store.LastSeq(ctx)
+	if err != nil {
+		return false, 0, err
+	}
+	indexSeq, err := a.index.LastSeq()
+	if err != nil {
+		return false, 0, err
+	}
+	lag := max(storeSeq-indexSeq, 0)
+	return lag == 0, lag, nil
 }
 
 // catchUp applies to the index every change the store logged after the index's
@@ -177,6 +194,7 @@ func indexQuery(q api.SearchQuery) index.Query {
 		Text: q.Text, Kinds: q.Kinds, Statuses: q.Statuses, Sources: q.Sources, Language: q.Language,
 		Audiences: q.Audiences, Topics: q.Topics, Attendance: q.Attendance, Regions: q.Regions,
 		Postcodes: q.Postcodes, Flags: q.Flags, NoFlags: q.NoFlags, Page: q.Page, PerPage: q.PerPage,
+		Expand: true, // taxonomy synonyms and typo tolerance (docs/search.md)
 	}
 }
 

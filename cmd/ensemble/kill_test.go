@@ -63,7 +63,7 @@ func TestKillDuringCrawl(t *testing.T) {
 	data := t.TempDir()
 	catalog := filepath.Join(data, "catalog")
 	writeCatalog(t, catalog, site.URL)
-	args := []string{"serve", "--data", data, "--catalog", catalog, "--addr", "127.0.0.1:0", "--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--log-level", "warn"}
+	args := []string{"serve", "--data", data, "--catalog", catalog, "--addr", "127.0.0.1:0", "--crawl-delay", "0", "--allow-hosts", "127.0.0.1", "--log-level", "warn", "--rate-limit", "0"}
 	argsJSON, _ := json.Marshal(args)
 
 	child := exec.Command(os.Args[0], "-test.run=^$")

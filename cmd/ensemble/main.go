@@ -87,7 +87,11 @@ type Config struct {
 	PartnerRate  int
 	PartnerBurst int
 	CrawlEvery   time.Duration
-	Args         []string // what follows the subcommand's flags
+	// RateLimit and RateBurst (--rate-limit, --rate-burst) limit each client IP's
+	// requests a second to the public API. 0: no limit.
+	RateLimit float64
+	RateBurst int
+	Args      []string // what follows the subcommand's flags
 }
 
 // Main is one run of the program. A test can build one, run `serve` on :0 in a
@@ -163,6 +167,8 @@ func (m *Main) ParseFlags(args []string) error {
 		c.AdminToken = env("ENSEMBLE_ADMIN_TOKEN", "")
 		fs.IntVar(&c.PartnerRate, "partner-rate", envInt("ENSEMBLE_PARTNER_RATE", 10), "partner API requests a second per token; 0: no limit [ENSEMBLE_PARTNER_RATE]")
 		fs.IntVar(&c.PartnerBurst, "partner-burst", envInt("ENSEMBLE_PARTNER_BURST", 20), "partner API requests at once per token [ENSEMBLE_PARTNER_BURST]")
+		fs.Float64Var(&c.RateLimit, "rate-limit", envFloat("ENSEMBLE_RATE_LIMIT", 20), "public API requests a second per client IP; 0: no limit [ENSEMBLE_RATE_LIMIT]")
+		fs.IntVar(&c.RateBurst, "rate-burst", envInt("ENSEMBLE_RATE_BURST", 40), "public API requests at once per client IP [ENSEMBLE_RATE_BURST]")
 		fs.DurationVar(&c.CrawlEvery, "partner-crawl-every", envDuration("ENSEMBLE_PARTNER_CRAWL_EVERY", time.Minute),
 			"least time between crawls of one source asked through the partner API; 0: no limit [ENSEMBLE_PARTNER_CRAWL_EVERY]")
 	case "crawl":
@@ -291,6 +297,13 @@ func env(name, def string) string {
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
 		return n
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return f
 	}
 	return def
 }

@@ -62,6 +62,7 @@ func (m *Main) serve(ctx context.Context) error {
 		return fmt.Errorf("--allow-hosts: %w", err)
 	}
 	a.hooks = newWebhooks(bg, allow)
+	a.metrics = api.NewMetrics()
 	a.scheduler = crawler.NewScheduler(c, m.Logger)
 	ids := make([]string, 0, len(defs))
 	for _, def := range defs {
@@ -86,7 +87,8 @@ func (m *Main) serve(ctx context.Context) error {
 			return sched.Next(time.Now())
 		}, DumpsDir: m.Config.DumpsDir,
 		Partners: a.store, Crawls: partnerCrawls{a: a, c: c}, AdminToken: m.Config.AdminToken,
-		PartnerRate: float64(m.Config.PartnerRate), PartnerBurst: m.Config.PartnerBurst, CrawlEvery: m.Config.CrawlEvery})
+		PartnerRate: float64(m.Config.PartnerRate), PartnerBurst: m.Config.PartnerBurst, CrawlEvery: m.Config.CrawlEvery,
+		ClientRate: m.Config.RateLimit, ClientBurst: m.Config.RateBurst, Metrics: a.metrics, Readiness: a.readiness})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
