@@ -84,10 +84,7 @@ func (a *app) close() error {
 func (a *app) SaveCrawl(ctx context.Context, c record.Crawl) (record.Run, error) {
 	run, err := a.store.SaveCrawl(ctx, c)
 	if err == nil {
-		select {
-		case a.changed <- struct{}{}:
-		default: // a wake-up is already pending
-		}
+		a.wake()
 		a.notify(run)
 		a.metrics.ObserveRun(run)
 	}
@@ -162,10 +159,18 @@ func (a *app) followChanges(ctx context.Context) {
 	}
 }
 
-// markStale marks records unseen for store.StaleAfter as stale, at start and then
-// every hour, until ctx ends.
-func (a *app) markStale(ctx context.Context) {
-	timer := time.NewTimer(0)
+// wake tells the index follower that the store has new changes.
+func (a *app) wake() {
+	select {
+	case a.changed <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+}
+
+// every runs job after first, then every period, until ctx ends. A job that fails
+// logs and waits for its next turn: these are housekeeping loops, not crawls.
+func every(ctx context.Context, first, period time.Duration, job func(context.Context)) {
+	timer := time.NewTimer(first)
 	defer timer.Stop()
 	for {
 		select {
@@ -173,18 +178,21 @@ func (a *app) markStale(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		n, err := a.store.MarkStale(ctx, time.Now())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			a.log.Error("marking stale records failed", "error", err)
-		case n > 0:
-			a.log.Info("records marked stale", "records", n)
-			select {
-			case a.changed <- struct{}{}:
-			default:
-			}
-		}
-		timer.Reset(time.Hour)
+		job(ctx)
+		timer.Reset(period)
+	}
+}
+
+// markStale marks records unseen for store.StaleAfter as stale (run at start, then
+// hourly).
+func (a *app) markStale(ctx context.Context) {
+	n, err := a.store.MarkStale(ctx, time.Now())
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.log.Error("marking stale records failed", "error", err)
+	case n > 0:
+		a.log.Info("records marked stale", "records", n)
+		a.wake()
 	}
 }
 

@@ -83,25 +83,15 @@ func (a *app) approvedPartnerSources(ctx context.Context) ([]sources.Definition,
 	return defs, nil
 }
 
-// syncPartnerSources brings the schedule in line with partners' sources every
-// half minute until ctx ends, for reviews done with the CLI in another process.
+// syncPartnerSources brings the schedule in line with partners' sources (run every
+// half minute), for reviews done with the CLI in another process.
 func (a *app) syncPartnerSources(ctx context.Context) {
-	timer := time.NewTimer(30 * time.Second)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		owned, err := a.store.PartnerSources(ctx, 0)
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("partner sources not synced", "error", err)
-		}
-		for _, o := range owned {
-			a.syncSource(ctx, o.Definition.ID)
-		}
-		timer.Reset(30 * time.Second)
+	owned, err := a.store.PartnerSources(ctx, 0)
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("partner sources not synced", "error", err)
+	}
+	for _, o := range owned {
+		a.syncSource(ctx, o.Definition.ID)
 	}
 }
 

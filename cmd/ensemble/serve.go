@@ -73,9 +73,9 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	a.scheduler.Start(bg)
 	a.wg.Go(func() { a.followChanges(bg) })
-	a.wg.Go(func() { a.markStale(bg) })
-	a.wg.Go(func() { m.snapshotDaily(bg, a) })
-	a.wg.Go(func() { a.syncPartnerSources(bg) })
+	a.wg.Go(func() { every(bg, 0, time.Hour, a.markStale) })
+	a.wg.Go(func() { every(bg, time.Minute, time.Hour, func(ctx context.Context) { m.snapshotDaily(ctx, a) }) })
+	a.wg.Go(func() { every(bg, 30*time.Second, 30*time.Second, a.syncPartnerSources) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
 	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version,
@@ -126,25 +126,15 @@ func (m *Main) startDemo(ctx context.Context) ([]sources.Definition, string, err
 	return defs, ln.Addr().String(), nil
 }
 
-// snapshotDaily writes the day's snapshot once a day: at start if today has none, then
-// checking every hour, until ctx ends.
+// snapshotDaily writes the day's snapshot if it has none yet (run hourly, the first
+// time a minute after start so that the first crawls land first).
 func (m *Main) snapshotDaily(ctx context.Context, a *app) {
-	timer := time.NewTimer(time.Minute) // let the first crawls land first
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		dir, err := m.snapshot(ctx, a, time.Now())
-		switch {
-		case errors.Is(err, opendata.ErrSnapshotExists):
-		case err != nil && ctx.Err() == nil:
-			m.Logger.Error("daily snapshot failed", "error", err)
-		case err == nil:
-			m.Logger.Info("daily snapshot written", "dir", dir)
-		}
-		timer.Reset(time.Hour)
+	dir, err := m.snapshot(ctx, a, time.Now())
+	switch {
+	case errors.Is(err, opendata.ErrSnapshotExists):
+	case err != nil && ctx.Err() == nil:
+		m.Logger.Error("daily snapshot failed", "error", err)
+	case err == nil:
+		m.Logger.Info("daily snapshot written", "dir", dir)
 	}
 }
