@@ -52,9 +52,15 @@ func LoadFile(path string) (Definition, error) {
 	if err != nil {
 		return Definition{}, fmt.Errorf("load definition: %w", err)
 	}
-	d, err := DecodeDefinition(data, filepath.Ext(path))
+	return DecodeFile(path, data)
+}
+
+// DecodeFile decodes the definition file name holds (data), its format taken from
+// the name's extension; every error names the file, as LoadFile's do.
+func DecodeFile(name string, data []byte) (Definition, error) {
+	d, err := DecodeDefinition(data, filepath.Ext(name))
 	if err != nil {
-		return Definition{}, prefixErrors(path, err)
+		return Definition{}, prefixErrors(name, err)
 	}
 	return d, nil
 }

@@ -47,7 +47,7 @@ const (
 // anything else could only fail, or match by glob what it should not.
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-// Definitions decodes every embedded definition (with sources.DecodeDefinition: strict,
+// Definitions decodes every embedded definition (with sources.DecodeFile: strict,
 // defaults applied, validated) and returns them sorted by id. Errors name the file
 // ("definitions/lbsm.yaml: license: …"); a file that fails is left out and the others
 // are still returned with the joined errors. Two files with one id are an error.
@@ -72,9 +72,9 @@ func Definitions() ([]sources.Definition, error) {
 			errs = append(errs, fmt.Errorf("catalog: %s: %w", name, err))
 			continue
 		}
-		d, err := sources.DecodeDefinition(data, ext)
+		d, err := sources.DecodeFile("catalog: "+name, data)
 		if err != nil {
-			errs = append(errs, prefixErrors("catalog: "+name, err))
+			errs = append(errs, err)
 			continue
 		}
 		if first, dup := seen[d.ID]; dup {
@@ -86,20 +86,6 @@ func Definitions() ([]sources.Definition, error) {
 	}
 	sort.Slice(defs, func(i, j int) bool { return defs[i].ID < defs[j].ID })
 	return defs, errors.Join(errs...)
-}
-
-// prefixErrors puts prefix before each of the (joined) errors in err, so that every
-// line of a validation failure names its file.
-func prefixErrors(prefix string, err error) error {
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return fmt.Errorf("%s: %w", prefix, err)
-	}
-	var errs []error
-	for _, e := range joined.Unwrap() {
-		errs = append(errs, fmt.Errorf("%s: %w", prefix, e))
-	}
-	return errors.Join(errs...)
 }
 
 // DefinitionFile returns the embedded file of source id as written (comments and
