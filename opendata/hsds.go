@@ -515,46 +515,13 @@ func splitRRule(rule string) (cells map[string]string, ok bool) {
 
 // writeDataPackage writes the Frictionless descriptor of the HSDS tables.
 func writeDataPackage(path string) error {
-	type field struct {
-		Name        string          `json:"name"`
-		Type        string          `json:"type"`
-		Format      string          `json:"format,omitempty"`
-		Constraints map[string]bool `json:"constraints,omitempty"`
-	}
-	type reference struct {
-		Resource string `json:"resource"`
-		Fields   string `json:"fields"`
-	}
-	type foreignKey struct {
-		Fields    string    `json:"fields"`
-		Reference reference `json:"reference"`
-	}
-	type schema struct {
-		Fields      []field      `json:"fields"`
-		PrimaryKey  string       `json:"primaryKey"`
-		ForeignKeys []foreignKey `json:"foreignKeys,omitempty"`
-	}
-	type resource struct {
-		Name        string `json:"name"`
-		Path        string `json:"path"`
-		Description string `json:"description"`
-		Profile     string `json:"profile"`
-		Format      string `json:"format"`
-		Mediatype   string `json:"mediatype"`
-		Encoding    string `json:"encoding"`
-		Schema      schema `json:"schema"`
-	}
-	type source struct {
-		Title string `json:"title"`
-		Path  string `json:"path"`
-	}
 	pkg := struct {
-		Profile     string     `json:"profile"`
-		Name        string     `json:"name"`
-		Title       string     `json:"title"`
-		Description string     `json:"description"`
-		Sources     []source   `json:"sources"`
-		Resources   []resource `json:"resources"`
+		Profile     string       `json:"profile"`
+		Name        string       `json:"name"`
+		Title       string       `json:"title"`
+		Description string       `json:"description"`
+		Sources     []dpSource   `json:"sources"`
+		Resources   []dpResource `json:"resources"`
 	}{
 		Profile: "tabular-data-package",
 		Name:    "ensemble-hsds",
@@ -562,16 +529,16 @@ func writeDataPackage(path string) error {
 		Description: "Group offerings indexed by Ensemble, in the tabular form of the Open Referral " +
 			"Human Services Data Specification 3.0. The licenses column of services.csv gives " +
 			"the SPDX licence of each service's source. Data model: " + HSDSAttribution + ".",
-		Sources: []source{{Title: "Open Referral HSDS 3.0", Path: "https://docs.openreferral.org/en/latest/"}},
+		Sources: []dpSource{{Title: "Open Referral HSDS 3.0", Path: "https://docs.openreferral.org/en/latest/"}},
 	}
 	for _, t := range hsdsTables {
-		res := resource{
+		res := dpResource{
 			Name: t.Name, Path: t.Path, Description: t.Description,
 			Profile: "tabular-data-resource", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
-			Schema: schema{PrimaryKey: "id"},
+			Schema: &dpSchema{PrimaryKey: "id"},
 		}
 		for _, fd := range t.Fields {
-			f := field{Name: fd.Name, Type: fd.Type, Format: fd.Format}
+			f := dpField{Name: fd.Name, Type: fd.Type, Format: fd.Format}
 			if fd.Required || fd.Name == "id" {
 				f.Constraints = map[string]bool{"required": fd.Required}
 				if fd.Name == "id" {
@@ -582,7 +549,7 @@ func writeDataPackage(path string) error {
 		}
 		for _, fd := range t.Fields { // foreign keys in column order, for a stable file
 			if ref, ok := t.ForeignKeys[fd.Name]; ok {
-				res.Schema.ForeignKeys = append(res.Schema.ForeignKeys, foreignKey{fd.Name, reference{ref, "id"}})
+				res.Schema.ForeignKeys = append(res.Schema.ForeignKeys, dpForeignKey{fd.Name, dpReference{ref, "id"}})
 			}
 		}
 		pkg.Resources = append(pkg.Resources, res)

@@ -393,42 +393,10 @@ var csvColumnDoc = map[string][2]string{
 
 // snapshotDataPackage is the Frictionless Data Package descriptor of a snapshot.
 func snapshotDataPackage(date, created string, sources []*snapshotSource) any {
-	type field struct {
-		Name        string `json:"name"`
-		Type        string `json:"type"`
-		Format      string `json:"format,omitempty"`
-		Description string `json:"description,omitempty"`
-	}
-	type schema struct {
-		Fields        []field  `json:"fields"`
-		PrimaryKey    string   `json:"primaryKey,omitempty"`
-		MissingValues []string `json:"missingValues,omitempty"`
-	}
-	type dialect struct {
-		Delimiter      string `json:"delimiter"`
-		LineTerminator string `json:"lineTerminator"`
-	}
-	type resource struct {
-		Name        string   `json:"name"`
-		Path        string   `json:"path"`
-		Title       string   `json:"title,omitempty"`
-		Description string   `json:"description"`
-		Profile     string   `json:"profile,omitempty"`
-		Format      string   `json:"format"`
-		Mediatype   string   `json:"mediatype"`
-		Encoding    string   `json:"encoding"`
-		Compression string   `json:"compression,omitempty"`
-		Dialect     *dialect `json:"dialect,omitempty"`
-		Schema      *schema  `json:"schema,omitempty"`
-	}
 	type licence struct {
 		Name  string `json:"name"`
 		Path  string `json:"path"`
 		Title string `json:"title,omitempty"`
-	}
-	type source struct {
-		Title string `json:"title"`
-		Path  string `json:"path,omitempty"`
 	}
 	type contributor struct {
 		Title string `json:"title"`
@@ -442,9 +410,9 @@ func snapshotDataPackage(date, created string, sources []*snapshotSource) any {
 		Version      string        `json:"version"`
 		Created      string        `json:"created"`
 		Licenses     []licence     `json:"licenses"`
-		Sources      []source      `json:"sources"`
+		Sources      []dpSource    `json:"sources"`
 		Contributors []contributor `json:"contributors"`
-		Resources    []resource    `json:"resources"`
+		Resources    []dpResource  `json:"resources"`
 	}{
 		Profile: "data-package",
 		Name:    datapackageName,
@@ -456,7 +424,7 @@ func snapshotDataPackage(date, created string, sources []*snapshotSource) any {
 		Version:      date,
 		Created:      created,
 		Licenses:     []licence{},
-		Sources:      []source{},
+		Sources:      []dpSource{},
 		Contributors: []contributor{{Title: contributorsName, Role: "author"}},
 	}
 	for _, id := range includedLicences(sources) {
@@ -464,48 +432,48 @@ func snapshotDataPackage(date, created string, sources []*snapshotSource) any {
 	}
 	for _, src := range sources {
 		if src.Records > 0 {
-			pkg.Sources = append(pkg.Sources, source{Title: src.Name, Path: src.URL})
+			pkg.Sources = append(pkg.Sources, dpSource{Title: src.Name, Path: src.URL})
 		}
 	}
-	pkg.Sources = append(pkg.Sources, source{Title: "Open Referral HSDS 3.0 (data model of hsds/)", Path: "https://docs.openreferral.org/en/latest/"})
+	pkg.Sources = append(pkg.Sources, dpSource{Title: "Open Referral HSDS 3.0 (data model of hsds/)", Path: "https://docs.openreferral.org/en/latest/"})
 
-	csvSchema := &schema{PrimaryKey: "id", MissingValues: []string{""}}
+	csvSchema := &dpSchema{PrimaryKey: "id", MissingValues: []string{""}}
 	for _, col := range record.CSVColumns {
 		doc, ok := csvColumnDoc[col]
 		if !ok {
 			doc = [2]string{"string", ""}
 		}
-		f := field{Name: col, Type: doc[0], Description: doc[1]}
+		f := dpField{Name: col, Type: doc[0], Description: doc[1]}
 		if col == "id" {
 			f.Format = "uuid"
 		}
 		csvSchema.Fields = append(csvSchema.Fields, f)
 	}
 	pkg.Resources = append(pkg.Resources,
-		resource{
+		dpResource{
 			Name: "ensemble-csv", Path: snapshotCSV, Title: "Records (CSV)",
 			Description: "One row per record: UTF-8, comma-separated, RFC 4180 quoting, header first; lists joined by |. See docs/data.md.",
 			Profile:     "tabular-data-resource", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Compression: "gz",
 			Schema: csvSchema,
 		},
-		resource{
+		dpResource{
 			Name: "ensemble-jsonl", Path: snapshotJSONL, Title: "Records (JSON Lines)",
 			Description: "One record a line as JSON: the public schema of the Ensemble API (docs/data.md).",
 			Format:      "jsonl", Mediatype: "application/jsonl", Encoding: "utf-8", Compression: "gz",
 		},
-		resource{
+		dpResource{
 			Name: "ensemble-excel", Path: snapshotExcel, Title: "Records (CSV for Excel)",
 			Description: "The CSV columns for Excel in Belgian locales: UTF-8 with a byte order mark, ';' between cells, CRLF line ends; " +
 				"cells that a spreadsheet would read as a formula (including phone numbers starting with +) are prefixed with a single quote.",
-			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Dialect: &dialect{Delimiter: ";", LineTerminator: "\r\n"},
+			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Dialect: &dpDialect{Delimiter: ";", LineTerminator: "\r\n"},
 		},
 	)
 	for _, t := range hsdsTables {
-		s := &schema{PrimaryKey: "id"}
+		s := &dpSchema{PrimaryKey: "id"}
 		for _, fd := range t.Fields {
-			s.Fields = append(s.Fields, field{Name: fd.Name, Type: fd.Type, Format: fd.Format})
+			s.Fields = append(s.Fields, dpField{Name: fd.Name, Type: fd.Type, Format: fd.Format})
 		}
-		pkg.Resources = append(pkg.Resources, resource{
+		pkg.Resources = append(pkg.Resources, dpResource{
 			Name: "hsds-" + strings.ReplaceAll(t.Name, "_", "-"), Path: snapshotHSDS + "/" + t.Path,
 			Description: "HSDS 3.0 " + t.Name + " table. " + t.Description,
 			Profile:     "tabular-data-resource", Format: "csv", Mediatype: "text/csv", Encoding: "utf-8",
