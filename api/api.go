@@ -23,20 +23,78 @@ type SearchQuery struct {
 	Statuses []string // empty means active only
 	Sources  []string
 	Language string
-	// Audiences and Topics are taxonomy ids, expanded like Kinds.
-	Audiences, Topics []string
-	Attendance        []string
-	Regions           []string
-	Postcodes         []string
-	Flags, NoFlags    []string // flag codes a record must carry (any) / must not carry
-	Page              int      // 1-based
-	PerPage           int
+	// Audiences, Topics and Facilitation are taxonomy ids, expanded like Kinds.
+	Audiences, Topics, Facilitation []string
+	Attendance                      []string
+	Regions                         []string // Brussels, Flanders, Wallonia
+	Provinces                       []string // as record.Location.Province
+	Postcodes                       []string
+	Flags, NoFlags                  []string // flag codes a record must carry (any) / must not carry
+	// Near, if set, keeps records within RadiusKm of it (records without coordinates
+	// are left out) and allows Sort "distance".
+	Near     *GeoPoint
+	RadiusKm float64
+	// From and To keep records with an occurrence (schedule start or next dates) in
+	// [From, To); a zero bound is open.
+	From, To time.Time
+	// Weekdays keeps records with an occurrence on one of these days (Europe/Brussels).
+	Weekdays []time.Weekday
+	// TimeFrom and TimeTo, minutes after midnight in Europe/Brussels, keep records with
+	// an occurrence starting in [TimeFrom, TimeTo); both -1 means no window.
+	TimeFrom, TimeTo int
+	// Free keeps records that say they are free; MaxCost (≥ 0, nil for none) keeps
+	// those free or whose minimum price is at most MaxCost.
+	Free    bool
+	MaxCost *float64
+	// UpdatedAfter keeps records whose content changed after it (zero: all).
+	UpdatedAfter time.Time
+	// Sort is "" or "relevance" (the empty query sorts by title), "date" (next
+	// occurrence first, none last), "distance" (needs Near), "updated" (newest first).
+	Sort string
+	// After is the cursor of the previous page (SearchResult.Next): it pages without
+	// a depth limit and overrides Page.
+	After   string
+	Page    int // 1-based
+	PerPage int
+	// Facets asks for the counts of every filter dimension over the matches.
+	Facets bool
+	// Explain asks for each hit's score breakdown.
+	Explain bool
 }
 
-// SearchResult is a page of ids of matching records, best first, and how many match.
+// GeoPoint is a WGS84 position in degrees.
+type GeoPoint struct{ Lat, Lon float64 }
+
+// SearchResult is a page of matching records, best first, and how many match.
 type SearchResult struct {
 	Total uint64
 	IDs   []string
+	// Hits has one entry per id, in the same order.
+	Hits []SearchHit
+	// Facets counts the matches per value of each dimension (kind, audience, topic,
+	// facilitation, attendance, language, region, province, source, flag, weekday,
+	// cost): value ids, most frequent first. A dimension's counts ignore the
+	// dimension's own filter, so a person can widen a choice.
+	Facets map[string][]FacetCount
+	// Next is the cursor of the following page; empty on the last page.
+	Next string
+}
+
+// SearchHit is one match: its score, its distance from Near (km, -1 when unknown or
+// no Near), its next occurrence (zero when none) and, with Explain, the score's
+// breakdown as text.
+type SearchHit struct {
+	ID          string
+	Score       float64
+	DistanceKm  float64
+	NextDate    time.Time
+	Explanation string
+}
+
+// FacetCount is how many matches have one value of a dimension.
+type FacetCount struct {
+	Value string
+	Count int
 }
 
 // Searcher answers searches; the index implements it (through cmd).
