@@ -40,7 +40,7 @@ type SearchQuery struct {
 	// Weekdays keeps records with an occurrence on one of these days (Europe/Brussels).
 	Weekdays []time.Weekday
 	// TimeFrom and TimeTo, minutes after midnight in Europe/Brussels, keep records with
-	// an occurrence starting in [TimeFrom, TimeTo); both -1 means no window.
+	// an occurrence starting in [TimeFrom, TimeTo); both 0 means no window.
 	TimeFrom, TimeTo int
 	// Free keeps records that say they are free; MaxCost (≥ 0, nil for none) keeps
 	// those free or whose minimum price is at most MaxCost.
@@ -104,6 +104,26 @@ type Searcher interface {
 	EachID(ctx context.Context, q SearchQuery) iter.Seq2[string, error]
 }
 
+// Highlighter marks the words of a query in a text: it returns the text
+// HTML-escaped with <mark> around the matches, and whether anything matched.
+type Highlighter interface {
+	Highlight(text, query, lang string) (string, bool)
+}
+
+// Suggester completes what a person is typing.
+type Suggester interface {
+	Suggest(ctx context.Context, prefix, lang string, n int) ([]Suggestion, error)
+}
+
+// Suggestion is one completion: the text to search and what it is (a word of the
+// index, or a taxonomy term with its id).
+type Suggestion struct {
+	Text  string `json:"text"`
+	Kind  string `json:"kind"` // "word" or a taxonomy facet: kind, audience, topic...
+	Term  string `json:"term,omitempty"`
+	Count int    `json:"count,omitempty"` // records with the word, for words
+}
+
 // Store is what the API reads from the source of truth.
 type Store interface {
 	Record(ctx context.Context, id string) (record.Record, error)
@@ -121,8 +141,12 @@ type Store interface {
 type Options struct {
 	Store    Store
 	Searcher Searcher
-	Logger   *slog.Logger
-	Version  string
+	// Highlighter and Suggester, if set, add highlights to search results and serve
+	// /api/v1/suggest.
+	Highlighter Highlighter
+	Suggester   Suggester
+	Logger      *slog.Logger
+	Version     string
 	// NextRun, if set, tells when a source is next crawled on its schedule (zero: not
 	// scheduled).
 	NextRun func(def sources.Definition) time.Time
@@ -158,13 +182,15 @@ type Readiness func(ctx context.Context) (ready bool, lag int64, err error)
 
 // Server serves the API.
 type Server struct {
-	store    Store
-	searcher Searcher
-	log      *slog.Logger
-	version  string
-	nextRun  func(def sources.Definition) time.Time
-	dumpsDir string
-	handler  http.Handler
+	store       Store
+	searcher    Searcher
+	highlighter Highlighter
+	suggester   Suggester
+	log         *slog.Logger
+	version     string
+	nextRun     func(def sources.Definition) time.Time
+	dumpsDir    string
+	handler     http.Handler
 
 	partners   PartnerStore
 	crawls     Crawls
@@ -180,7 +206,7 @@ type Server struct {
 
 // New returns a Server over the given store and searcher.
 func New(opts Options) *Server {
-	s := &Server{store: opts.Store, searcher: opts.Searcher, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun,
+	s := &Server{store: opts.Store, searcher: opts.Searcher, highlighter: opts.Highlighter, suggester: opts.Suggester, log: opts.Logger, version: opts.Version, nextRun: opts.NextRun,
 		dumpsDir: opts.DumpsDir, partners: opts.Partners, crawls: opts.Crawls, adminToken: opts.AdminToken}
 	if opts.PartnerRate > 0 {
 		s.perToken = newLimiters(rate.Limit(opts.PartnerRate), opts.PartnerBurst)

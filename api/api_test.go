@@ -206,12 +206,57 @@ func TestParseSearch(t *testing.T) {
 		{"page=101&per_page=100", "page", nil},
 		{"kind=chorale", "kind", nil},
 		{"status=deleted", "status", nil},
-		{"sort=date", "sort", nil},
+		{"sort=price", "sort", nil},
+		{"sort=distance", "sort", nil}, // needs near
 		{"q=" + strings.Repeat("a", 501), "q", nil},
+		{"facilitation=peer-led&province=Henegouwen,liege", "", func(q SearchQuery) bool {
+			return len(q.Facilitation) > 0 && slices.Equal(q.Provinces, []string{"Hainaut", "Liège"})
+		}},
+		{"province=Texas", "province", nil},
+		{"near=50.41,4.44&radius=10&sort=distance", "", func(q SearchQuery) bool {
+			return q.Near != nil && q.Near.Lat == 50.41 && q.Near.Lon == 4.44 && q.RadiusKm == 10 && q.Sort == "distance"
+		}},
+		{"near=6000", "", func(q SearchQuery) bool { // Charleroi's postcode
+			return q.Near != nil && q.Near.Lat > 50.3 && q.Near.Lat < 50.5 && q.RadiusKm == defaultNearKm
+		}},
+		{"near=Charleroi", "", func(q SearchQuery) bool { return q.Near != nil && q.Near.Lon > 4.3 && q.Near.Lon < 4.6 }},
+		{"near=Atlantis", "near", nil},
+		{"near=91,4", "near", nil},
+		{"near=6000&radius=0", "radius", nil},
+		{"radius=5", "radius", nil},
+		{"from=2026-12-01&to=2026-12-24", "", func(q SearchQuery) bool {
+			return q.From.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, brussels)) &&
+				q.To.Equal(time.Date(2026, 12, 25, 0, 0, 0, 0, brussels)) // to is inclusive
+		}},
+		{"from=2026-12-24&to=2026-12-01", "to", nil},
+		{"from=yesterday", "from", nil},
+		{"when=weekend", "", func(q SearchQuery) bool { // now is Monday 23 November 2026
+			return q.From.Equal(time.Date(2026, 11, 28, 0, 0, 0, 0, brussels)) &&
+				q.To.Equal(time.Date(2026, 11, 30, 0, 0, 0, 0, brussels))
+		}},
+		{"when=someday", "when", nil},
+		{"when=today&from=2026-12-01", "when", nil},
+		{"weekday=mardi,thu&time=18h-22:30", "", func(q SearchQuery) bool {
+			return slices.Equal(q.Weekdays, []time.Weekday{time.Tuesday, time.Thursday}) && q.TimeFrom == 18*60 && q.TimeTo == 22*60+30
+		}},
+		{"weekday=someday", "weekday", nil},
+		{"time=22:00-18:00", "time", nil},
+		{"time=25:00-26:00", "time", nil},
+		{"free=true&max_cost=7,50", "", func(q SearchQuery) bool { return q.Free && q.MaxCost != nil && *q.MaxCost == 7.5 }},
+		{"max_cost=-1", "max_cost", nil},
+		{"free=maybe", "free", nil},
+		{"updated_after=2026-11-01&facets=1&explain=true", "", func(q SearchQuery) bool {
+			return q.UpdatedAfter.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, brussels)) && q.Facets && q.Explain
+		}},
+		{"cursor=abc&page=2", "cursor", nil},
+		{"cursor=abc&per_page=10", "", func(q SearchQuery) bool { return q.After == "abc" && q.PerPage == 10 }},
+		{"page=500&per_page=100&cursor=abc", "cursor", nil},
+		{"colour=blue", "colour", nil},
 	}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
 	for _, tt := range tests {
 		v, _ := url.ParseQuery(tt.query)
-		q, err := parseSearch(v)
+		q, err := parseSearch(v, now)
 		var pe *paramError
 		switch {
 		case tt.wantParam == "" && err != nil:

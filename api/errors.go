@@ -46,6 +46,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var me *http.MaxBytesError
 	var pu *pushError
 	var re *rateError
+	var bp badParamError
 	switch {
 	case errors.As(err, &re):
 		p.Status, p.Detail = http.StatusTooManyRequests, re.Error()
@@ -66,6 +67,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &pe):
 		p.Status, p.Detail = http.StatusBadRequest, pe.Error()
 		p.InvalidParams = []InvalidParam{{Name: pe.Param, Reason: pe.Reason}}
+	case errors.As(err, &bp):
+		param, reason := bp.BadParam()
+		p.Status, p.Detail = http.StatusBadRequest, err.Error()
+		p.InvalidParams = []InvalidParam{{Name: param, Reason: reason}}
 	case errors.Is(err, record.ErrNotFound):
 		p.Status, p.Detail = http.StatusNotFound, "no such "+notFoundWhat(r)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -78,6 +83,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSONStatus(w, p.Status, p)
+}
+
+// badParamError is an error of another package (the index's query errors) that
+// names the request parameter at fault.
+type badParamError interface {
+	error
+	BadParam() (param, reason string)
 }
 
 func notFoundWhat(r *http.Request) string {

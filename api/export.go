@@ -35,7 +35,7 @@ var exportFormats = map[string]struct {
 // every match of the search, with no paging limit, streamed; only records under an
 // open licence, as in the dumps.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
-	q, err := parseSearch(r.URL.Query())
+	q, err := parseSearch(r.URL.Query(), time.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

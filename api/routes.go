@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	const v1 = "/api/v1"
 	r.HandleFunc(v1+"/openapi.json", s.handleOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/search", s.handleSearch).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/suggest", s.handleSuggest).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/taxonomy", s.handleTaxonomy).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/records/{id}", s.handleRecord).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/sources", s.handleSources).Methods(http.MethodGet)

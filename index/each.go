@@ -4,48 +4,53 @@ import (
 	"context"
 	"fmt"
 	"iter"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"slices"
 )
 
-// eachBatch is how many ids one step of EachID reads.
-const eachBatch = 1000
-
-// EachID yields the id of every record matching q (Page and PerPage are ignored), in
-// id order, with no depth limit: for exports of a whole search. It pages with
-// search_after, so each step costs the same however deep it is.
+// EachID yields the id of every record matching q (Page, PerPage, After, Sort and
+// Facets are ignored), in id order, with no depth limit: for exports of a whole
+// search. The matches are those of one moment; the ids are collected before the
+// first is yielded.
 func (ix *Index) EachID(ctx context.Context, q Query) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		var match query.Query = filterQuery(q)
-		if text := ix.textQuery(q.Text, q.Expand); text != nil {
-			text.AddFilter(match)
-			match = text
+		ids, err := ix.matchingIDs(ctx, q)
+		if err != nil {
+			yield("", fmt.Errorf("export search: %w", err))
+			return
 		}
-		after := ""
-		for {
-			req := bleve.NewSearchRequestOptions(match, eachBatch, 0, false)
-			req.Score = "none"
-			req.SortBy([]string{"_id"})
-			if after != "" {
-				req.SearchAfter = []string{after}
-			}
-			sctx, cancel := context.WithTimeout(ctx, searchTimeout)
-			sr, err := ix.idx.SearchInContext(sctx, req)
-			cancel()
-			if err != nil {
-				yield("", fmt.Errorf("export search: %w", err))
+		for _, id := range ids {
+			if !yield(id, nil) {
 				return
 			}
-			for _, h := range sr.Hits {
-				if !yield(h.ID, nil) {
-					return
-				}
-			}
-			if len(sr.Hits) < eachBatch {
-				return
-			}
-			after = sr.Hits[len(sr.Hits)-1].ID
 		}
 	}
+}
+
+// matchingIDs returns the ids of every match of q's text and filters, sorted.
+func (ix *Index) matchingIDs(ctx context.Context, q Query) ([]string, error) {
+	t := ix.table
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	q.Sort, q.After, q.Facets, q.Explain = "", "", false, false
+	p, err := t.compile(q)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	keep := func(ord int32, _ float64, _ string) {
+		if r := &t.rows[ord]; p.eval(r).ok {
+			ids = append(ids, r.id)
+		}
+	}
+	if text := ix.textQuery(q.Text, q.Expand); text != nil {
+		if err := ix.eachTextHit(ctx, text, false, keep); err != nil {
+			return nil, err
+		}
+	} else {
+		for ord := range t.rows {
+			keep(int32(ord), 0, "")
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }

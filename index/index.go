@@ -67,6 +67,8 @@ type Index struct {
 	idx bleve.Index
 	// stop holds the language analyzers, used to tell stop words in a query.
 	stop []analysis.Analyzer
+	// table holds the rows searches filter, count and sort (table.go).
+	table *table
 	// mu serializes Apply, so that LastSeq read and written by one Apply is not
 	// interleaved with another's, and Close.
 	mu     sync.Mutex
@@ -93,7 +95,8 @@ func Open(dir string) (*Index, error) {
 	return ix, nil
 }
 
-// init checks the schema version and looks up the language analyzers.
+// init checks the schema version, looks up the language analyzers and loads the
+// filter table.
 func (ix *Index) init() error {
 	v, err := ix.idx.GetInternal(keySchema)
 	if err != nil {
@@ -109,7 +112,31 @@ func (ix *Index) init() error {
 		}
 		ix.stop = append(ix.stop, a)
 	}
-	return nil
+	snap, err := ix.snapshot()
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	ix.table, err = loadTable(snap)
+	return err
+}
+
+// snapshot opens a reader on the index as it is now; the caller closes it.
+func (ix *Index) snapshot() (*scorch.IndexSnapshot, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		_ = r.Close()
+		return nil, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+	}
+	return snap, nil
 }
 
 func openBleve(dir string) (bleve.Index, error) {
@@ -192,10 +219,25 @@ func (ix *Index) Apply(ctx context.Context, changes []Change) error {
 
 	b := ix.idx.NewBatch()
 	pending := 0
+	type row struct {
+		id    string
+		facts facts
+	}
+	var rows []row
 	flush := func() error {
 		if pending == 0 {
 			return nil
 		}
+		// Rows first: a document bleve returns must have its row (segments.go).
+		ix.table.mu.Lock()
+		for _, r := range rows {
+			if err := ix.table.set(r.id, r.facts); err != nil {
+				ix.table.mu.Unlock()
+				return err
+			}
+		}
+		ix.table.mu.Unlock()
+		rows = rows[:0]
 		b.SetInternal(keyLastSeq, strconv.AppendInt(nil, last, 10))
 		if err := ix.idx.Batch(b); err != nil {
 			return fmt.Errorf("apply changes up to %d: %w", last, err)
@@ -217,9 +259,15 @@ func (ix *Index) Apply(ctx context.Context, changes []Change) error {
 			}
 			return fmt.Errorf("apply change %d: record has no id", c.Seq)
 		}
-		if err := b.Index(c.Record.ID, newDocument(c.Record)); err != nil {
+		f := newFacts(c.Record)
+		doc, err := newDocument(c.Record, f)
+		if err == nil {
+			err = b.Index(c.Record.ID, doc)
+		}
+		if err != nil {
 			return fmt.Errorf("apply change %d: %w", c.Seq, err)
 		}
+		rows = append(rows, row{c.Record.ID, f})
 		last = c.Seq
 		if pending++; pending >= batchSize {
 			if err := flush(); err != nil {
@@ -287,7 +335,11 @@ func fill(ctx context.Context, idx bleve.Index, seq int64, records iter.Seq2[rec
 		if r.ID == "" {
 			return 0, errors.New("record has no id")
 		}
-		if err := b.Index(r.ID, newDocument(r)); err != nil {
+		doc, err := newDocument(r, newFacts(r))
+		if err == nil {
+			err = b.Index(r.ID, doc)
+		}
+		if err != nil {
 			return 0, fmt.Errorf("record %s: %w", r.ID, err)
 		}
 		if b.Size() >= batchSize {

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -25,7 +27,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the document changes: an index built
 // with another version is refused by Open (ErrOutdated) and must be rebuilt.
-const schemaVersion = "2" // 2: flags
+const schemaVersion = "3" // 2: flags; 3: stored facts for the filter table, no title_sort
 
 // docType is the bleve type of every document; see document.BleveType.
 const docType = "record"
@@ -37,8 +39,8 @@ var languages = []string{"fr", "nl", "de", "en"}
 
 // Field names. Text fields are analyzed; keyword fields hold exact vocabulary ids.
 const (
-	fieldAll        = "all"        // title and body, every language, folded, not stemmed
-	fieldTitleSort  = "title_sort" // folded title as one term, for sorting the empty query
+	fieldAll        = "all"   // title and body, every language, folded, not stemmed
+	fieldFacts      = "facts" // stored only: the record's row of the filter table (table.go)
 	fieldID         = "id"
 	fieldKind       = "kind"
 	fieldStatus     = "status"
@@ -116,8 +118,8 @@ func fold(term []byte) []byte {
 }
 
 // newMapping is the explicit, lean mapping: no dynamic fields, no _all composite,
-// nothing stored (a hit's id is bleve's own _id), term positions only in the field
-// phrase queries run on, doc values only for the sort field.
+// term positions only in the field phrase queries run on, no doc values, and one
+// stored field: the facts of the filter table, read back when the index opens.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = "bm25"
@@ -154,9 +156,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldAudiences, fieldTopics, fieldAttendance, fieldRegion, fieldPostcode, fieldFlags} {
 		dm.AddFieldMappingsAt(name, text(keyword.Name, false))
 	}
-	sort := text(keyword.Name, false)
-	sort.DocValues = true
-	dm.AddFieldMappingsAt(fieldTitleSort, sort)
+	stored := bleve.NewTextFieldMapping()
+	stored.Index, stored.Store, stored.DocValues, stored.IncludeInAll = false, true, false, false
+	dm.AddFieldMappingsAt(fieldFacts, stored)
 
 	im.AddDocumentMapping(docType, dm)
 	im.DefaultType = docType
@@ -177,7 +179,7 @@ type document struct {
 	Region     string   `json:"region"`
 	Postcode   string   `json:"postcode"`
 	Flags      []string `json:"flags"` // flag codes
-	TitleSort  string   `json:"title_sort"`
+	Facts      string   `json:"facts"`
 	All        string   `json:"all"`
 	TitleFR    string   `json:"title_fr"`
 	TextFR     string   `json:"text_fr"`
@@ -193,7 +195,11 @@ type document struct {
 // a "_type" field and fall back to the disabled default mapping).
 func (document) BleveType() string { return docType }
 
-func newDocument(r record.Record) document {
+func newDocument(r record.Record, f facts) (document, error) {
+	stored, err := json.Marshal(f)
+	if err != nil {
+		return document{}, fmt.Errorf("record %s: facts: %w", r.ID, err)
+	}
 	body := joinNonEmpty(r.Description, r.Organization.Name, r.Location.Name, r.Location.City,
 		strings.ReplaceAll(r.Kind, "-", " "))
 	d := document{
@@ -208,7 +214,7 @@ func newDocument(r record.Record) document {
 		Region:     r.Location.Region,
 		Postcode:   r.Location.Postcode,
 		Flags:      flagCodes(r.Flags),
-		TitleSort:  record.Fold(r.Title),
+		Facts:      string(stored),
 		All:        joinNonEmpty(r.Title, body),
 	}
 	switch r.Language {
@@ -221,7 +227,7 @@ func newDocument(r record.Record) document {
 	case "en":
 		d.TitleEN, d.TextEN = r.Title, body
 	}
-	return d
+	return d, nil
 }
 
 // flagCodes lists the distinct codes of flags.

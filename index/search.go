@@ -7,11 +7,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/ensemble-be/ensemble/record"
 )
 
 // Limits of one search.
@@ -31,151 +28,6 @@ const (
 	// searchTimeout bounds one search whatever the caller's context says.
 	searchTimeout = 5 * time.Second
 )
-
-// Query is one search, as the person asked it.
-type Query struct {
-	// Text is what the person typed. Every word must match (in any language field);
-	// "quoted phrases" rank higher when found as phrases but are not required to be.
-	// Empty Text matches every record, sorted by title.
-	Text string
-	// Kinds keeps records of any of these kinds (record.Kind ids); empty keeps all.
-	Kinds []string
-	// Statuses keeps records of any of these statuses; empty means ["active"].
-	Statuses []string
-	// Sources keeps records of any of these sources; empty keeps all.
-	Sources []string
-	// Language keeps records in this language (record.Language); "" keeps all.
-	Language string
-	// Audiences, Topics, Attendance, Regions and Postcodes keep records with any of
-	// the values (ids as stored: the caller expands a parent term to its descendants).
-	Audiences, Topics, Attendance, Regions, Postcodes []string
-	// Flags keeps records carrying any of these flag codes; NoFlags drops records
-	// carrying any of them.
-	Flags, NoFlags []string
-	// Expand also matches each word by the other names of the taxonomy terms it
-	// names, by the records classified with those terms, and by near spellings (see
-	// docs/search.md). Off, every word must be found as typed (stemmed, folded).
-	Expand bool
-	// Page is 1-based; 0 means 1. PerPage is 1 to MaxPerPage; 0 means DefaultPerPage.
-	// Page × PerPage may not exceed MaxDepth.
-	Page, PerPage int
-}
-
-// Hit is one matching record.
-type Hit struct {
-	ID    string
-	Score float64 // relevance, comparable within one result only; 0 for the empty query
-}
-
-// Result is one page of hits.
-type Result struct {
-	Total uint64 // matching records, all pages
-	Hits  []Hit  // best first; ties in id order
-	Took  time.Duration
-}
-
-// QueryError is a query the index refuses; Param names the faulty query parameter
-// (page, per_page) so the API can say which.
-type QueryError struct {
-	Param   string
-	Problem string
-}
-
-func (e *QueryError) Error() string { return "invalid " + e.Param + ": " + e.Problem }
-
-// paging returns the validated page and per-page values.
-func (q Query) paging() (page, perPage int, err error) {
-	page, perPage = q.Page, q.PerPage
-	if page == 0 {
-		page = 1
-	}
-	if perPage == 0 {
-		perPage = DefaultPerPage
-	}
-	switch {
-	case perPage < 1 || perPage > MaxPerPage:
-		return 0, 0, &QueryError{Param: "per_page", Problem: fmt.Sprintf("must be between 1 and %d", MaxPerPage)}
-	case page < 1:
-		return 0, 0, &QueryError{Param: "page", Problem: "must be 1 or more"}
-	case page > MaxDepth/perPage:
-		return 0, 0, &QueryError{Param: "page", Problem: fmt.Sprintf(
-			"page × per_page may not exceed %d; the dumps and exports serve deep access", MaxDepth)}
-	}
-	return page, perPage, nil
-}
-
-// Search returns one page of the records matching q: by relevance, then id, for a
-// text query; by title, then id, for the empty one. A bad page or per_page is a
-// *QueryError.
-func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
-	page, perPage, err := q.paging()
-	if err != nil {
-		return Result{}, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
-	defer cancel()
-
-	filter := filterQuery(q)
-	var req *bleve.SearchRequest
-	if text := ix.textQuery(q.Text, q.Expand); text != nil {
-		text.AddFilter(filter)
-		req = bleve.NewSearchRequestOptions(text, perPage, (page-1)*perPage, false)
-		req.SortBy([]string{"-_score", "_id"})
-	} else {
-		req = bleve.NewSearchRequestOptions(filter, perPage, (page-1)*perPage, false)
-		req.Score = "none"
-		req.SortBy([]string{fieldTitleSort, "_id"})
-	}
-	sr, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	res := Result{Total: sr.Total, Took: sr.Took, Hits: make([]Hit, len(sr.Hits))}
-	for i, h := range sr.Hits {
-		res.Hits[i] = Hit{ID: h.ID, Score: h.Score}
-	}
-	return res, nil
-}
-
-// filterQuery is the conjunction of q's filters; it always has one on status.
-func filterQuery(q Query) query.Query {
-	statuses := q.Statuses
-	if len(statuses) == 0 {
-		statuses = []string{string(record.StatusActive)}
-	}
-	var language []string
-	if q.Language != "" {
-		language = []string{q.Language}
-	}
-	var all []query.Query
-	for _, f := range []struct {
-		field  string
-		values []string
-	}{
-		{fieldStatus, statuses},
-		{fieldKind, q.Kinds},
-		{fieldSource, q.Sources},
-		{fieldLanguage, language},
-		{fieldAudiences, q.Audiences},
-		{fieldTopics, q.Topics},
-		{fieldAttendance, q.Attendance},
-		{fieldRegion, q.Regions},
-		{fieldPostcode, q.Postcodes},
-		{fieldFlags, q.Flags},
-	} {
-		if t := anyTerm(f.field, f.values); t != nil {
-			all = append(all, t)
-		}
-	}
-	var must query.Query = query.NewConjunctionQuery(all)
-	if len(all) == 1 {
-		must = all[0]
-	}
-	if not := anyTerm(fieldFlags, q.NoFlags); not != nil {
-		return query.NewBooleanQuery([]query.Query{must}, nil, []query.Query{not})
-	}
-	return must
-}
 
 // anyTerm matches documents whose field holds any of values; nil for no values.
 func anyTerm(field string, values []string) query.Query {
@@ -274,26 +126,91 @@ func (ix *Index) isStopWord(w string) bool {
 // custom score takes the best of them.
 func wordQuery(w string, alternatives []query.Query) query.Query {
 	fields := make([]query.Query, len(textFields), len(textFields)+len(alternatives))
+	labels := make([]string, len(textFields), len(textFields)+len(alternatives))
 	for i, f := range textFields {
 		m := query.NewMatchQuery(w)
 		m.SetField(f.name)
 		m.SetBoost(f.boost)
 		m.SetOperator(query.MatchQueryOperatorAnd) // "18h30" → 18h30 and not 18h or 30
-		fields[i] = m
+		fields[i], labels[i] = m, f.name
+	}
+	for _, a := range alternatives {
+		labels = append(labels, describe(a))
 	}
 	d := query.NewDisjunctionQuery(append(fields, alternatives...))
 	d.RetrieveScoreBreakdown(true)
-	return query.NewCustomScoreQueryWithScorer(d, bestField, nil, nil)
+	return query.NewCustomScoreQueryWithScorer(d, bestField(w, labels), nil, nil)
 }
 
-// bestField is the score of a word: that of the field it matched best.
-func bestField(_ context.Context, d *search.DocumentMatch) (float64, error) {
-	best := 0.0
-	for _, s := range d.ScoreBreakdown {
-		best = max(best, s)
+// bestField scores a word by the field (or alternative) it matched best. When the
+// search explains (an explainSink in ctx), it also notes which one that was:
+// bleve's custom score replaces the explanation below it.
+func bestField(word string, labels []string) func(context.Context, *search.DocumentMatch) (float64, error) {
+	return func(ctx context.Context, d *search.DocumentMatch) (float64, error) {
+		best, bestAt := 0.0, -1
+		for i, s := range d.ScoreBreakdown {
+			if s > best || s == best && i < bestAt {
+				best, bestAt = s, i
+			}
+		}
+		if sink, ok := ctx.Value(explainKey{}).(explainSink); ok && bestAt >= 0 && bestAt < len(labels) {
+			key := string(d.IndexInternalID)
+			sink[key] = append(sink[key], wordScore{word: word, via: labels[bestAt], score: best, matched: len(d.ScoreBreakdown)})
+		}
+		clear(d.ScoreBreakdown) // the breakdown is per word; the next level must not see it
+		return best, nil
 	}
-	clear(d.ScoreBreakdown) // the breakdown is per word; the next level must not see it
-	return best, nil
+}
+
+// explainKey is the context key of the explainSink.
+type explainKey struct{}
+
+// explainSink collects, per internal document id, the score of each word.
+type explainSink map[string][]wordScore
+
+type wordScore struct {
+	word, via string
+	score     float64
+	matched   int // how many fields or alternatives matched
+}
+
+// explain writes the breakdown of a hit's score: each word by its best field, then
+// what bleve adds (phrases, stop words, coordination).
+func (s explainSink) explain(id []byte, total float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%.4f total, BM25; each word counts once, by its best field\n", total)
+	sum := 0.0
+	for _, w := range s[string(id)] {
+		fmt.Fprintf(&b, "  %.4f %q via %s (matched in %d)\n", w.score, w.word, w.via, w.matched)
+		sum += w.score
+	}
+	if rest := total - sum; rest > 1e-9 || rest < -1e-9 {
+		fmt.Fprintf(&b, "  %.4f phrases, stop words and coordination\n", rest)
+	}
+	return b.String()
+}
+
+// describe names an alternative query for explanations.
+func describe(q query.Query) string {
+	switch q := q.(type) {
+	case *query.MatchPhraseQuery:
+		return fmt.Sprintf("synonym %q", q.MatchPhrase)
+	case *query.MatchQuery:
+		return fmt.Sprintf("synonym %q", q.Match)
+	case *query.FuzzyQuery:
+		return fmt.Sprintf("near spelling of %q", q.Term)
+	case *query.TermQuery:
+		return fmt.Sprintf("classified %s %s", q.FieldVal, q.Term)
+	case *query.DisjunctionQuery:
+		var parts []string
+		for _, c := range q.Disjuncts {
+			if t, ok := c.(*query.TermQuery); ok {
+				parts = append(parts, t.Term)
+			}
+		}
+		return "classified " + strings.Join(parts, "|")
+	}
+	return fmt.Sprintf("%T", q)
 }
 
 // parseText splits text into words (letters and digits, with apostrophes inside

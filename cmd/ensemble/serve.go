@@ -78,7 +78,8 @@ func (m *Main) serve(ctx context.Context) error {
 	a.wg.Go(func() { every(bg, 30*time.Second, 30*time.Second, a.syncPartnerSources) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
-	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Logger: m.Logger, Version: version,
+	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Highlighter: searcher{a.index},
+		Suggester: searcher{a.index}, Logger: m.Logger, Version: version,
 		NextRun: func(def sources.Definition) time.Time {
 			sched, err := crawler.ParseSchedule(def.Schedule)
 			if err != nil {

@@ -1,0 +1,90 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ensemble-be/ensemble/record"
+)
+
+// maxSuggestions is how many completions /api/v1/suggest returns at most.
+const maxSuggestions = 10
+
+// SuggestResponse is the body of GET /api/v1/suggest.
+type SuggestResponse struct {
+	Query       string       `json:"query"`
+	Suggestions []Suggestion `json:"suggestions"`
+}
+
+// handleSuggest serves GET /api/v1/suggest?q=&lang=: taxonomy terms whose label (in
+// the request language) or synonyms start like the last word typed, then the
+// index's words that complete it, most frequent first.
+func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	for name := range v {
+		if name != "q" && name != "lang" && name != "n" {
+			s.writeError(w, r, badParam(name, "unknown parameter (known: q, lang, n)"))
+			return
+		}
+	}
+	q := v.Get("q")
+	if len(q) > maxQueryBytes {
+		s.writeError(w, r, badParam("q", "longer than %d bytes", maxQueryBytes))
+		return
+	}
+	n, err := intParam(v, "n", maxSuggestions, 1, maxSuggestions)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := SuggestResponse{Query: q, Suggestions: taxonomySuggestions(q, requestLanguage(r), n)}
+	if s.suggester != nil && len(resp.Suggestions) < n {
+		words, err := s.suggester.Suggest(r.Context(), q, requestLanguage(r), n-len(resp.Suggestions))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		resp.Suggestions = append(resp.Suggestions, words...)
+	}
+	if resp.Suggestions == nil {
+		resp.Suggestions = []Suggestion{}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSON(w, resp)
+}
+
+// taxonomySuggestions are the terms with a label or synonym in lang of which a word
+// starts with the last word of q (folded, at least 2 letters), labelled in lang.
+func taxonomySuggestions(q, lang string, n int) []Suggestion {
+	words := strings.Fields(record.Fold(q))
+	if len(words) == 0 || len([]rune(words[len(words)-1])) < 2 {
+		return nil
+	}
+	last := words[len(words)-1]
+	tax := record.DefaultTaxonomy()
+	var out []Suggestion
+	for _, f := range record.Facets {
+		for _, term := range tax.Facet(f) {
+			names := append([]string{tax.Label(term.ID, lang)}, term.Synonyms[lang]...)
+			if !slices.ContainsFunc(names, func(name string) bool { return startsWord(record.Fold(name), last) }) {
+				continue
+			}
+			out = append(out, Suggestion{Text: tax.Label(term.ID, lang), Kind: string(f), Term: term.ID})
+			if len(out) == n {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// startsWord reports whether a word of s starts with prefix.
+func startsWord(s, prefix string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '\'' }) {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
+}
