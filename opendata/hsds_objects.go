@@ -14,8 +14,8 @@ import (
 // hsdsCells, are the rows of the tabular package WriteHSDS writes. One mapping,
 // HSDSServiceOf, fills them for both.
 //
-// JSON names are the schema's property names; empty values are left out (the schema's
-// types do not allow null), nested lists are always present.
+// JSON names are the schema's property names; empty values and lists are left out (the
+// schema's types do not allow null).
 
 // HSDSOrganization is an HSDS organization: one per distinct organization name.
 type HSDSOrganization struct {
@@ -41,11 +41,11 @@ type HSDSService struct {
 	Licenses           string                  `json:"licenses,omitempty"`
 	LastModified       string                  `json:"last_modified,omitempty"`
 	Organization       *HSDSOrganization       `json:"organization,omitempty"`
-	ServiceAtLocations []HSDSServiceAtLocation `json:"service_at_locations"`
-	Phones             []HSDSPhone             `json:"phones"`
-	Schedules          []HSDSSchedule          `json:"schedules"`
-	CostOptions        []HSDSCostOption        `json:"cost_options"`
-	Attributes         []HSDSAttribute         `json:"attributes"`
+	ServiceAtLocations []HSDSServiceAtLocation `json:"service_at_locations,omitempty"`
+	Phones             []HSDSPhone             `json:"phones,omitempty"`
+	Schedules          []HSDSSchedule          `json:"schedules,omitempty"`
+	CostOptions        []HSDSCostOption        `json:"cost_options,omitempty"`
+	Attributes         []HSDSAttribute         `json:"attributes,omitempty"`
 }
 
 // HSDSServiceAtLocation links a service to its location.
