@@ -38,6 +38,18 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/dump.jsonl", s.handleDumpJSONL).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/dump.csv", s.handleDumpCSV).Methods(http.MethodGet)
 
+	// The Open Referral HSDS 3.0 API (hsds.go).
+	const hsds = "/hsds"
+	r.HandleFunc(hsds+"/", s.handleHSDSRoot).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/services", s.handleHSDSServices).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/services/{id}", s.handleHSDSService).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/organizations", s.handleHSDSOrganizations).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/organizations/{id}", s.handleHSDSOrganization).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/taxonomies", s.handleHSDSTaxonomies).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/taxonomies/{id}", s.handleHSDSTaxonomy).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/taxonomy_terms", s.handleHSDSTaxonomyTerms).Methods(http.MethodGet)
+	r.HandleFunc(hsds+"/taxonomy_terms/{id}", s.handleHSDSTaxonomyTerm).Methods(http.MethodGet)
+
 	// The partner API: bearer tokens, own sources and records only.
 	if s.partners != nil && s.crawls != nil {
 		const p = v1 + "/partner"

@@ -221,19 +221,8 @@ func OrganizationID(name string) string {
 // datapackage.json describing them.
 //
 // Rows are written as records arrive; only the set of organization ids already written is
-// kept in memory. Mapping, per record:
-//   - service: id = record id, name = title, description, url, email (contact, else
-//     registration), status "active" for active records and "inactive" otherwise,
-//     fees_description = cost text, licenses = the record's SPDX licence,
-//     last_modified = updated_at;
-//   - organization: one per distinct organization name (OrganizationID); a record without
-//     one is attributed to its attribution, else its source id;
-//   - location (physical) and service_at_location, when the record has an address or a
-//     postcode; address when it has a street, postcode and city (state_province is the
-//     province, else the region for Brussels; country defaults to BE);
-//   - phone: contact and registration numbers in E.164;
-//   - schedule: dtstart, opens_at/closes_at, timezone offset, the WEEKLY and MONTHLY
-//     recurrence rules split into freq/interval/byday/…, description = schedule text.
+// kept in memory. Each record is mapped by HSDSServiceOf, the mapping the HSDS API
+// serves too, and its objects flattened into rows.
 //
 // The name of a contact person is never written. On error the files written so far are
 // left in dir, incomplete.
@@ -325,146 +314,44 @@ func (w *hsdsWriter) row(table string, cells map[string]string) error {
 	return hf.cw.Write(out)
 }
 
+// write writes the rows of one record: its organization (once per id), service,
+// locations with their links and addresses, phones and schedules, all flattened from
+// HSDSServiceOf. Cost options and attributes have no table in the package yet.
 func (w *hsdsWriter) write(r record.Record) error {
-	orgName := strings.TrimSpace(r.Organization.Name)
-	if orgName == "" {
-		orgName = strings.TrimSpace(r.Attribution)
-	}
-	if orgName == "" {
-		orgName = r.Source
-	}
-	orgID := OrganizationID(orgName)
-	if !w.orgs[orgID] {
-		w.orgs[orgID] = true
-		if err := w.row("organization", map[string]string{
-			"id": orgID, "name": orgName,
-			// HSDS requires a description; listings do not describe their organizer.
-			"description": orgName,
-			"website":     r.Organization.URL,
-		}); err != nil {
+	s := HSDSServiceOf(r)
+	if org := s.Organization; !w.orgs[org.ID] {
+		w.orgs[org.ID] = true
+		if err := w.row("organization", hsdsCells(*org)); err != nil {
 			return err
 		}
 	}
-
-	status := "inactive"
-	if r.Status == record.StatusActive {
-		status = "active"
-	}
-	email := r.Contact.Email
-	if email == "" {
-		email = r.Registration.Email
-	}
-	lastModified := ""
-	if !r.UpdatedAt.IsZero() {
-		lastModified = r.UpdatedAt.UTC().Format(time.RFC3339)
-	}
-	if err := w.row("service", map[string]string{
-		"id": r.ID, "organization_id": orgID, "name": r.Title, "description": r.Description,
-		"url": r.URL, "email": email, "status": status,
-		"fees_description": r.Cost.Text, "licenses": r.License, "last_modified": lastModified,
-	}); err != nil {
+	if err := w.row("service", hsdsCells(s)); err != nil {
 		return err
 	}
-
-	loc := r.Location
-	var locID, salID string
-	if strings.TrimSpace(loc.Address) != "" || strings.TrimSpace(loc.Postcode) != "" {
-		locID, salID = hsdsID("location", r.ID), hsdsID("service_at_location", r.ID)
-		cells := map[string]string{
-			"id": locID, "location_type": "physical", "organization_id": orgID, "name": loc.Name,
-		}
-		if loc.Lat != 0 || loc.Lon != 0 {
-			cells["latitude"] = strconv.FormatFloat(loc.Lat, 'f', -1, 64)
-			cells["longitude"] = strconv.FormatFloat(loc.Lon, 'f', -1, 64)
-		}
-		if err := w.row("location", cells); err != nil {
+	for _, sal := range s.ServiceAtLocations {
+		if err := w.row("location", hsdsCells(*sal.Location)); err != nil {
 			return err
 		}
-		if err := w.row("service_at_location", map[string]string{
-			"id": salID, "service_id": r.ID, "location_id": locID,
-		}); err != nil {
+		if err := w.row("service_at_location", hsdsCells(sal)); err != nil {
 			return err
 		}
-		if err := w.writeAddress(r, locID); err != nil {
-			return err
-		}
-	}
-
-	seen := map[string]bool{}
-	for _, p := range []struct{ raw, desc string }{
-		{r.Contact.Phone, "contact"}, {r.Registration.Phone, "registration"},
-	} {
-		number, ok := record.ParsePhone(p.raw)
-		if !ok || seen[number] {
-			continue
-		}
-		seen[number] = true
-		if err := w.row("phone", map[string]string{
-			"id": hsdsID("phone", r.ID+"\x00"+number), "service_id": r.ID,
-			"number": number, "type": "voice", "description": p.desc,
-		}); err != nil {
-			return err
-		}
-	}
-	return w.writeSchedule(r, locID, salID)
-}
-
-func (w *hsdsWriter) writeAddress(r record.Record, locID string) error {
-	loc := r.Location
-	state := loc.Province
-	if state == "" {
-		state = loc.Region // Brussels has no province
-	}
-	country := loc.Country
-	if country == "" {
-		country = "BE"
-	}
-	street, city, postcode := strings.TrimSpace(loc.Address), strings.TrimSpace(loc.City), strings.TrimSpace(loc.Postcode)
-	if street == "" || city == "" || postcode == "" || state == "" {
-		return nil // HSDS requires all of them; the location keeps what is known
-	}
-	return w.row("address", map[string]string{
-		"id": hsdsID("address", r.ID), "location_id": locID,
-		"address_1": street, "city": city, "region": loc.Region, "state_province": state,
-		"postal_code": postcode, "country": country, "address_type": "physical",
-	})
-}
-
-func (w *hsdsWriter) writeSchedule(r record.Record, locID, salID string) error {
-	s := r.Schedule
-	if s.Start == nil && s.RRule == "" && strings.TrimSpace(s.Text) == "" {
-		return nil
-	}
-	cells := map[string]string{
-		"id": hsdsID("schedule", r.ID), "service_id": r.ID, "description": s.Text,
-	}
-	if locID != "" {
-		cells["location_id"], cells["service_at_location_id"] = locID, salID
-	}
-	if s.Start != nil {
-		start := *s.Start
-		_, offset := start.Zone()
-		cells["dtstart"] = start.Format(time.DateOnly)
-		cells["timezone"] = strconv.FormatFloat(float64(offset)/3600, 'f', -1, 64)
-		cells["opens_at"] = start.Format(time.TimeOnly)
-		switch {
-		case s.DurationMinutes > 0:
-			cells["closes_at"] = start.Add(time.Duration(s.DurationMinutes) * time.Minute).Format(time.TimeOnly)
-		case s.End != nil && s.End.Format(time.DateOnly) == cells["dtstart"] && s.End.After(start):
-			cells["closes_at"] = s.End.Format(time.TimeOnly)
-		}
-	}
-	if s.RRule != "" {
-		parts, ok := splitRRule(s.RRule)
-		if ok {
-			for k, v := range parts {
-				cells[k] = v
+		for _, a := range sal.Location.Addresses {
+			if err := w.row("address", hsdsCells(a)); err != nil {
+				return err
 			}
-		} else {
-			cells["notes"] = "RRULE:" + strings.TrimPrefix(s.RRule, "RRULE:")
 		}
 	}
-	return w.row("schedule", cells)
+	for _, p := range s.Phones {
+		if err := w.row("phone", hsdsCells(p)); err != nil {
+			return err
+		}
+	}
+	for _, sc := range s.Schedules {
+		if err := w.row("schedule", hsdsCells(sc)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // splitRRule maps an RFC 5545 recurrence rule to the HSDS schedule columns. ok is false

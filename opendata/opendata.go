@@ -10,7 +10,9 @@
 //     locales, and with cells neutralized against CSV (formula) injection;
 //   - an Open Referral HSDS 3.0 tabular data package (WriteHSDS): one CSV per HSDS table
 //     plus a Frictionless datapackage.json, so that human-services directories and their
-//     tools can import the index as they import any other HSDS publisher.
+//     tools can import the index as they import any other HSDS publisher. Its rows are
+//     flattened from the HSDS JSON objects of HSDSServiceOf, the one mapping of a record
+//     to HSDS, which the API's /hsds/ endpoints serve nested.
 //
 // Open creates a dump file, gzipped when its name ends in ".gz".
 //
