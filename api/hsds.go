@@ -370,18 +370,6 @@ func briefServices(org opendata.HSDSOrganization, full bool) opendata.HSDSOrgani
 	return org
 }
 
-func boolParam(v url.Values, name string) (bool, error) {
-	s := v.Get(name)
-	if s == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return false, badParam(name, "%q is not true or false", s)
-	}
-	return b, nil
-}
-
 // handleHSDSOrganizations serves GET /hsds/organizations?search=&full_service=&page=
 // &per_page=: the organizations of the active, openly licensed records, by name;
 // search keeps those whose name contains it. Without full_service=true no services.
