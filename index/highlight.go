@@ -106,7 +106,9 @@ func (ix *Index) Complete(ctx context.Context, prefix string, n int) ([]Completi
 		if e == nil {
 			break
 		}
-		out = append(out, Completion{Text: e.Term, Count: int(e.Count)})
+		if e.Term != string(folded[0].Term) { // the word as typed completes nothing
+			out = append(out, Completion{Text: e.Term, Count: int(e.Count)})
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Completion) int { return b.Count - a.Count })
 	out = out[:min(n, len(out))]
