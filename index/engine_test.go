@@ -465,3 +465,26 @@ func TestEngineExplain(t *testing.T) {
 		t.Error("explanation without Explain")
 	}
 }
+
+func TestQuerySyntax(t *testing.T) {
+	ix := newTestIndex(t, changesOf(engineRecords(), 1))
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"groupe parole", []string{"a", "b", "f", "g"}},
+		{"groupe parole -deuil", []string{"b", "f", "g"}},
+		{"groupe parole -deuil -proches", []string{"b", "g"}},
+		{"deuil OR anxiété", []string{"a", "b"}},
+		{"groupe deuil OR proches", []string{"a", "f"}},
+		{"deuil OR anxiété OR rouw", []string{"a", "b", "c"}},
+		{"deuil or anxiété", []string{}}, // lower-case "or" is a word: every word must match
+		{"-deuil", []string{"b", "c", "d", "e", "f", "g", "h"}},
+		{`"groupe de parole" -"en ligne"`, []string{"g"}}, // phrases cannot be excluded: their words count as words
+	} {
+		got := slices.Sorted(slices.Values(searchIDs(t, ix, Query{Text: tt.text, Now: engineNow})))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

@@ -72,6 +72,7 @@ var textFields = func() []searchField {
 // optional, as are phrases; both only add to the score.
 func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 	words, phrases := parseText(text)
+	ops := parseOperators(text)
 	if len(words) == 0 {
 		return nil
 	}
@@ -79,31 +80,119 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 	if expand {
 		concepts = taxonomyConcepts(text)
 	}
-	var must, should []query.Query
+	var must, should, mustNot []query.Query
+	groups := map[int][]query.Query{} // OR groups, by group number
+	var groupOrder []int
 	for _, w := range words {
-		if ix.isStopWord(w) {
+		key := strings.ToLower(w)
+		switch {
+		case ops.excluded[key]:
+			mustNot = append(mustNot, wordQuery(w, nil))
+		case w == "OR" && ops.hasOr:
+		case ix.isStopWord(w):
 			should = append(should, wordQuery(w, nil))
-		} else {
+		default:
 			var alts []query.Query
 			if expand {
 				alts = alternatives(w, concepts)
 			}
-			must = append(must, wordQuery(w, alts))
+			wq := wordQuery(w, alts)
+			if g, ok := ops.group[key]; ok {
+				if _, seen := groups[g]; !seen {
+					groupOrder = append(groupOrder, g)
+				}
+				groups[g] = append(groups[g], wq)
+				continue
+			}
+			must = append(must, wq)
 		}
+	}
+	for _, g := range groupOrder {
+		must = append(must, query.NewDisjunctionQuery(groups[g]))
 	}
 	for _, p := range phrases {
 		pq := query.NewMatchPhraseQuery(p)
 		pq.SetField(fieldAll)
 		should = append(should, pq)
 	}
+	if len(must) == 0 && len(should) == 0 && len(mustNot) == 0 {
+		return nil
+	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
-	if len(must) > 0 {
+	switch {
+	case len(must) > 0:
 		bq.Must = query.NewConjunctionQuery(must)
+	case len(should) == 0:
+		bq.Must = query.NewMatchAllQuery() // only exclusions: everything else
 	}
 	if len(should) > 0 {
 		bq.Should = query.NewDisjunctionQuery(should)
 	}
+	if len(mustNot) > 0 {
+		bq.MustNot = query.NewDisjunctionQuery(mustNot)
+	}
 	return bq
+}
+
+// operators are what the query syntax says beyond words and phrases: -word excludes
+// a word, and "a OR b" (OR in capitals) asks for either.
+type operators struct {
+	excluded map[string]bool // lower-cased words
+	group    map[string]int  // lower-cased word → its OR group
+	hasOr    bool
+}
+
+// parseOperators reads the operators of text, outside quoted phrases.
+func parseOperators(text string) operators {
+	if len(text) > maxTextBytes {
+		text = text[:maxTextBytes]
+	}
+	ops := operators{excluded: map[string]bool{}, group: map[string]int{}}
+	var prevLast string // last word of the previous token
+	pendingOr := false
+	groups := 0
+	inQuote := false
+	for _, tok := range strings.Fields(text) {
+		quoted := inQuote
+		for _, r := range tok {
+			if isQuote(r) {
+				inQuote = !inQuote
+			}
+		}
+		if quoted || strings.ContainsFunc(tok, isQuote) {
+			prevLast, pendingOr = "", false
+			continue
+		}
+		if tok == "OR" && prevLast != "" {
+			pendingOr = true
+			continue
+		}
+		if strings.HasPrefix(tok, "-") {
+			neg, _ := parseText(tok[1:])
+			for _, w := range neg {
+				ops.excluded[strings.ToLower(w)] = true
+			}
+			prevLast, pendingOr = "", false
+			continue
+		}
+		words, _ := parseText(tok)
+		if len(words) == 0 {
+			continue
+		}
+		first := strings.ToLower(words[0])
+		if pendingOr {
+			ops.hasOr = true
+			g, ok := ops.group[prevLast]
+			if !ok {
+				g = groups
+				groups++
+				ops.group[prevLast] = g
+			}
+			ops.group[first] = g
+		}
+		prevLast, pendingOr = strings.ToLower(words[len(words)-1]), false
+	}
+	return ops
 }
 
 // isStopWord reports whether a language analyzer drops w entirely.
