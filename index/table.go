@@ -174,6 +174,28 @@ type table struct {
 	// version counts changes, for caches of whole-table results.
 	version uint64
 	segs    segmentCache
+	// termChunk and occChunk are where new rows' terms and occurrences go: rows
+	// built one after another sit side by side in memory, and a scan of the table
+	// reads memory in order instead of chasing a pointer per row.
+	termChunk []uint32
+	occChunk  []occurrence
+}
+
+// chunkSize is how many values one allocation of termChunk or occChunk holds.
+const chunkSize = 1 << 16
+
+// pack copies values into the end of *chunk (a new chunk when full) and returns the
+// copy, capped so that appending to it can never write over a neighbour.
+func pack[T any](chunk *[]T, values []T) []T {
+	if len(values) == 0 {
+		return nil
+	}
+	if len(*chunk)+len(values) > cap(*chunk) {
+		*chunk = make([]T, 0, max(chunkSize, len(values)))
+	}
+	start := len(*chunk)
+	*chunk = append(*chunk, values...)
+	return (*chunk)[start : start+len(values) : start+len(values)]
 }
 
 func newTable() *table {
@@ -220,6 +242,7 @@ func (t *table) set(id string, f facts) error {
 	for _, u := range f.Occ {
 		r.occ = append(r.occ, newOccurrence(u))
 	}
+	r.terms, r.occ = pack(&t.termChunk, r.terms), pack(&t.occChunk, r.occ)
 	if ord, ok := t.ords[id]; ok {
 		t.rows[ord] = r
 	} else {
