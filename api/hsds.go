@@ -99,7 +99,7 @@ func parseHSDSServices(v url.Values) (SearchQuery, error) {
 	if err != nil {
 		return SearchQuery{}, err
 	}
-	q := SearchQuery{Text: text, Page: page, PerPage: perPage, TimeFrom: -1, TimeTo: -1}
+	q := SearchQuery{Text: text, Page: page, PerPage: perPage}
 	tax := record.DefaultTaxonomy()
 	dest := func(f record.Facet) *[]string {
 		switch f {
@@ -321,7 +321,7 @@ func (s *Server) handleHSDSService(w http.ResponseWriter, r *http.Request) {
 // hsdsOrganizations gathers the organizations of the active, openly licensed records,
 // each with its services (without their nested organization), sorted by name.
 func (s *Server) hsdsOrganizations(r *http.Request) ([]opendata.HSDSOrganization, error) {
-	q := SearchQuery{Page: 1, PerPage: maxPerPage, TimeFrom: -1, TimeTo: -1}
+	q := SearchQuery{Page: 1, PerPage: maxPerPage}
 	if ok, err := s.openSources(r, &q); err != nil || !ok {
 		return nil, err
 	}

@@ -172,4 +172,22 @@ func TestSearchFullStrength(t *testing.T) {
 	if words == 0 || terms == 0 {
 		t.Errorf("suggest(grou) = %+v, want words and taxonomy terms", sug.Suggestions)
 	}
+
+	// The HSDS API's proximity and modified_after go through the same index.
+	var hsds struct {
+		TotalItems int `json:"total_items"`
+		Contents   []struct {
+			ID string `json:"id"`
+		} `json:"contents"`
+	}
+	getJSON(t, api+"/hsds/services?per_page=50", http.StatusOK, &hsds)
+	all := hsds.TotalItems
+	getJSON(t, api+"/hsds/services?proximity=1060,3", http.StatusOK, &hsds)
+	if hsds.TotalItems == 0 || hsds.TotalItems >= all {
+		t.Errorf("HSDS proximity 3 km of 1060: %d of %d services", hsds.TotalItems, all)
+	}
+	getJSON(t, api+"/hsds/services?modified_after="+url.QueryEscape(time.Now().Add(time.Hour).Format(time.RFC3339)), http.StatusOK, &hsds)
+	if hsds.TotalItems != 0 {
+		t.Errorf("HSDS modified_after in an hour: %d services", hsds.TotalItems)
+	}
 }
