@@ -531,7 +531,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			return
 		}
 		if counter != nil {
-			counter.addWith(t, r, e)
+			counter.addWith(t, p, r, e)
 		}
 		if !e.ok {
 			return
@@ -616,7 +616,7 @@ func nextOf(r *row, e eval, p *plan) (occurrence, bool) {
 }
 
 // addWith counts r (evaluated as e) in the facets.
-func (c *facetCounter) addWith(t *table, r *row, e eval) {
+func (c *facetCounter) addWith(t *table, p *plan, r *row, e eval) {
 	if e.ok {
 		for _, id := range r.terms {
 			c.terms[id]++
@@ -630,10 +630,12 @@ func (c *facetCounter) addWith(t *table, r *row, e eval) {
 	}
 	if e.ok || e.failedDim == dimWeekday {
 		days := e.weekdays
-		if days == 0 && len(r.occ) > 0 && !e.hasNext {
+		if !p.needOcc {
 			// No occurrence filter ran: the weekdays of the upcoming occurrences.
 			for _, o := range r.occ {
-				days |= 1 << o.weekday()
+				if o.unix() >= p.now {
+					days |= 1 << o.weekday()
+				}
 			}
 		}
 		for d := range 7 {

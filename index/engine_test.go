@@ -173,6 +173,7 @@ func TestEngineFacets(t *testing.T) {
 		{"audience", "relatives", 2}, {"cost", "free", 1}, {"cost", "paid", 1}, {"cost", "unknown", 3},
 		{"facilitation", "peer", 1}, {"attendance", "online", 1},
 		{"weekday", "tue", 1}, {"weekday", "sat", 1}, {"weekday", "thu", 0},
+		{"weekday", "sun", 0}, // c met on a Sunday, in the past
 		{"province", "Namur", 1},
 	} {
 		if got := count(c.dim, c.value); got != c.want {
