@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/ensemble-be/ensemble/api"
 )
@@ -24,6 +25,20 @@ func parsePages() *pages {
 var funcs = template.FuncMap{
 	// args packs values for a sub-template: {{template "select" (args $ . "kind" .Kinds)}}.
 	"args": func(v ...any) []any { return v },
+	"tel":  telNumber,
+}
+
+// telNumber is a phone number for a tel: link: its first number ("107 / 106" →
+// "107"), digits and a leading + only.
+func telNumber(n string) string {
+	n, _, _ = strings.Cut(n, "/")
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(n) {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // page is what the layout needs; Content is the page's own data.
