@@ -174,6 +174,11 @@ type Options struct {
 	// Metrics, if set, are the series /metrics serves; cmd keeps it to count crawl
 	// runs. Nil: the server makes its own.
 	Metrics *Metrics
+	// Site, if set, serves the human pages: "/" and every path outside /api/, the
+	// probes and /metrics. PageURL, if set, is the path of a record's page on it,
+	// which the search feeds link to.
+	Site    http.Handler
+	PageURL func(id string) string
 }
 
 // Readiness reports whether the index has caught up with the store (lag: changes
@@ -202,6 +207,9 @@ type Server struct {
 	ready          Readiness
 	metrics        *Metrics
 	metricsHandler http.Handler
+
+	site    http.Handler
+	pageURL func(id string) string
 }
 
 // New returns a Server over the given store and searcher.
@@ -221,6 +229,7 @@ func New(opts Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.ready, s.metrics = opts.Readiness, opts.Metrics
+	s.site, s.pageURL = opts.Site, opts.PageURL
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}

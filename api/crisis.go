@@ -57,6 +57,15 @@ var crisisByLang = map[string]Crisis{
 	},
 }
 
+// CrisisFor returns the crisis block in lang (fr, nl, de or en; fr for any other),
+// for pages that show the same numbers as the API.
+func CrisisFor(lang string) Crisis {
+	if c, ok := crisisByLang[lang]; ok {
+		return c
+	}
+	return crisisByLang["fr"]
+}
+
 // requestLanguage picks fr, nl, de or en from ?lang= or Accept-Language; fr by default.
 func requestLanguage(r *http.Request) string {
 	candidates := []string{r.URL.Query().Get("lang")}

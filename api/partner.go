@@ -37,6 +37,10 @@ type PartnerStore interface {
 	DeleteWebhook(ctx context.Context, partner int64, source string) error
 	AddAudit(ctx context.Context, e record.AuditEntry) error
 	Audit(ctx context.Context, partner int64, limit int) ([]record.AuditEntry, error)
+	// Reports are the problems reported on the records of source ("": every
+	// source), newest first; ReportCounts counts them per record.
+	Reports(ctx context.Context, source string, limit int) ([]record.Report, error)
+	ReportCounts(ctx context.Context, source string) (map[string]int, error)
 }
 
 // Crawls is what the partner API asks of the crawler; cmd implements it with the

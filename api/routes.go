@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/gorilla/mux"
 )
@@ -25,6 +26,8 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc(v1+"/openapi.json", s.handleOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/search", s.handleSearch).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/suggest", s.handleSuggest).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/search.atom", s.handleSearchAtom).Methods(http.MethodGet)
+	r.HandleFunc(v1+"/search.ics", s.handleSearchICS).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/taxonomy", s.handleTaxonomy).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/records/{id}", s.handleRecord).Methods(http.MethodGet)
 	r.HandleFunc(v1+"/sources", s.handleSources).Methods(http.MethodGet)
@@ -64,6 +67,7 @@ func (s *Server) routes() http.Handler {
 		r.HandleFunc(p+"/sources/{id}/crawl", partner(s.handleCrawlPartnerSource)).Methods(http.MethodPost)
 		r.HandleFunc(p+"/sources/{id}/runs", partner(s.handlePartnerSourceRuns)).Methods(http.MethodGet)
 		r.HandleFunc(p+"/sources/{id}/flags", partner(s.handlePartnerSourceFlags)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/sources/{id}/reports", s.authenticateAny(s.handleSourceReports)).Methods(http.MethodGet)
 		r.HandleFunc(p+"/sources/{id}/records", partner(s.handlePush)).Methods(http.MethodPut)
 		r.HandleFunc(p+"/sources/{id}/webhook", partner(s.handleWebhook)).Methods(http.MethodGet)
 		r.HandleFunc(p+"/sources/{id}/webhook", partner(s.handleSetWebhook)).Methods(http.MethodPut)
@@ -73,10 +77,23 @@ func (s *Server) routes() http.Handler {
 		r.HandleFunc(p+"/records/{id}/restore", partner(s.handleRestore)).Methods(http.MethodPost)
 		r.HandleFunc(p+"/audit", s.authenticateAny(s.handleAudit)).Methods(http.MethodGet)
 		r.HandleFunc(p+"/admin/sources", admin(s.handleAdminSources)).Methods(http.MethodGet)
+		r.HandleFunc(p+"/admin/reports", admin(s.handleAdminReports)).Methods(http.MethodGet)
 		r.HandleFunc(p+"/admin/sources/{id}/approve", admin(s.handleApproveSource)).Methods(http.MethodPost)
 		r.HandleFunc(p+"/admin/sources/{id}/reject", admin(s.handleRejectSource)).Methods(http.MethodPost)
 	}
+
+	// The human pages (package web) get every other path; the API's own 404s and 405s
+	// stay problem+json.
+	if s.site != nil {
+		r.PathPrefix("/").MatcherFunc(isSitePath).Handler(s.site).Methods(http.MethodGet, http.MethodHead, http.MethodPost)
+	}
 	return r
+}
+
+// isSitePath tells whether a path belongs to the web pages rather than the API.
+func isSitePath(r *http.Request, _ *mux.RouteMatch) bool {
+	p := r.URL.Path
+	return p != "/api" && !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
 
 // pathParam is the one place that reads mux's route variables.

@@ -13,6 +13,7 @@ import (
 	"github.com/ensemble-be/ensemble/opendata"
 	"github.com/ensemble-be/ensemble/sources"
 	"github.com/ensemble-be/ensemble/sources/demo"
+	"github.com/ensemble-be/ensemble/web"
 )
 
 // serve opens the store and the index, catches the index up, registers the catalog
@@ -78,8 +79,9 @@ func (m *Main) serve(ctx context.Context) error {
 	a.wg.Go(func() { every(bg, 30*time.Second, 30*time.Second, a.syncPartnerSources) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
+	site := web.New(web.Options{Store: a.store, Searcher: searcher{a.index}, Reports: a.store, Logger: m.Logger})
 	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Highlighter: searcher{a.index},
-		Suggester: searcher{a.index}, Logger: m.Logger, Version: version,
+		Suggester: searcher{a.index}, Logger: m.Logger, Version: version, Site: site, PageURL: web.RecordPath,
 		NextRun: func(def sources.Definition) time.Time {
 			sched, err := crawler.ParseSchedule(def.Schedule)
 			if err != nil {
