@@ -521,3 +521,20 @@ func TestHealth(t *testing.T) {
 		t.Errorf("healthz = %d %s", resp.StatusCode, body)
 	}
 }
+
+func TestTaxonomySuggestions(t *testing.T) {
+	got := taxonomySuggestions("groupe anxi", "fr", 10)
+	found := false
+	for _, s := range got {
+		if !strings.HasPrefix(s.Text, "groupe ") {
+			t.Errorf("suggestion %q drops the words before the last", s.Text)
+		}
+		found = found || s.Term == "anxiety"
+	}
+	if !found {
+		t.Errorf("taxonomySuggestions(groupe anxi) = %+v, want the anxiety topic", got)
+	}
+	if got := taxonomySuggestions("a", "fr", 10); len(got) != 0 {
+		t.Errorf("one letter suggested %v", got)
+	}
+}

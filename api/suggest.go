@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/ensemble-be/ensemble/record"
 )
@@ -62,6 +63,8 @@ func taxonomySuggestions(q, lang string, n int) []Suggestion {
 		return nil
 	}
 	last := words[len(words)-1]
+	// The term replaces the last word typed; the words before it stay.
+	head := strings.TrimSpace(q[:max(0, strings.LastIndexFunc(strings.TrimSpace(q), unicode.IsSpace))])
 	tax := record.DefaultTaxonomy()
 	var out []Suggestion
 	for _, f := range record.Facets {
@@ -70,7 +73,8 @@ func taxonomySuggestions(q, lang string, n int) []Suggestion {
 			if !slices.ContainsFunc(names, func(name string) bool { return startsWord(record.Fold(name), last) }) {
 				continue
 			}
-			out = append(out, Suggestion{Text: tax.Label(term.ID, lang), Kind: string(f), Term: term.ID})
+			text := strings.TrimSpace(head + " " + tax.Label(term.ID, lang))
+			out = append(out, Suggestion{Text: text, Kind: string(f), Term: term.ID})
 			if len(out) == n {
 				return out
 			}

@@ -8,11 +8,11 @@
   var timer = null, off = false, last = "";
 
   function texts(body) {
-    var items = Array.isArray(body) ? body : (body && (body.suggestions || body.results || body.items)) || [];
+    var items = (body && body.suggestions) || []; // docs/api.md: {"suggestions": [{"text": …}]}
     var out = [];
     for (var i = 0; i < items.length && out.length < 8; i++) {
       var it = items[i];
-      var t = typeof it === "string" ? it : it && (it.text || it.label || it.title || it.value);
+      var t = it && it.text;
       if (typeof t === "string" && t) out.push(t);
     }
     return out;
