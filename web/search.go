@@ -123,46 +123,30 @@ func (s *Site) handleSearch(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "search", p, data)
 }
 
-// parseForm turns the form into a search: the parameters the API knows go through
-// api.ParseSearch (the same validation and taxonomy expansion); where, distance,
-// dates, free and sort are the page's. apiValues are the API parameters of the
-// search, for its feeds. Errors name the form's fields.
+// parseForm turns the form into the parameters of /api/v1/search and parses them
+// with api.ParseSearch: the same validation, taxonomy expansion and filters as the
+// API, and the same values serve the search's feeds. A place without a distance
+// keeps the place's postcodes; with one, it is the centre of a distance filter.
+// Errors name the form's fields.
 func (s *Site) parseForm(lang string, form map[string]string) (api.SearchQuery, url.Values, []fieldError) {
 	var errs []fieldError
 	fail := func(field, msg string) {
 		errs = append(errs, fieldError{Field: field, Label: fieldLabel(lang, field), Message: msg})
 	}
 	v := url.Values{}
-	for _, f := range []string{"q", "kind", "audience", "topic", "attendance", "page"} {
+	for _, f := range []string{"q", "kind", "audience", "topic", "attendance", "page", "from", "to", "sort"} {
 		if form[f] != "" {
 			v.Set(f, form[f])
 		}
 	}
 	v.Set("per_page", strconv.Itoa(perPage))
-
-	// Where: a postcode or a municipality; with a distance, a point to search around.
-	var near *api.GeoPoint
-	if where := form["where"]; where != "" {
-		places := record.PostcodePlaces(where)
-		if len(places) == 0 {
-			places = record.FindLocality(where)
-		}
-		if len(places) == 0 {
-			fail("where", translate(lang, "where_unknown"))
-		} else {
-			near = &api.GeoPoint{Lat: places[0].Lat, Lon: places[0].Lon}
-			if form["km"] == "" {
-				var pcs []string
-				for _, p := range places {
-					if !slices.Contains(pcs, p.Postcode) {
-						pcs = append(pcs, p.Postcode)
-					}
-				}
-				v.Set("postcode", strings.Join(pcs, ","))
-			}
-		}
+	switch form["free"] {
+	case "", "0":
+	case "1", "on", "true":
+		v.Set("free", "true")
+	default:
+		fail("free", translate(lang, "bad_value"))
 	}
-	km := 0
 	if form["km"] != "" {
 		n, err := strconv.Atoi(form["km"])
 		switch {
@@ -171,65 +155,48 @@ func (s *Site) parseForm(lang string, form map[string]string) (api.SearchQuery, 
 		case form["where"] == "":
 			fail("where", translate(lang, "where_needed"))
 		default:
-			km = n
+			v.Set("near", form["where"])
+			v.Set("radius", form["km"])
+		}
+	} else if where := form["where"]; where != "" {
+		places := record.PostcodePlaces(where)
+		if len(places) == 0 {
+			places = record.FindLocality(where)
+		}
+		if len(places) == 0 {
+			fail("where", translate(lang, "where_unknown"))
+		}
+		var pcs []string
+		for _, p := range places {
+			if !slices.Contains(pcs, p.Postcode) {
+				pcs = append(pcs, p.Postcode)
+			}
+		}
+		if len(pcs) > 0 {
+			v.Set("postcode", strings.Join(pcs, ","))
 		}
 	}
-
+	if form["sort"] == "distance" && v.Get("near") == "" {
+		fail("sort", translate(lang, "where_needed"))
+		v.Del("sort")
+	}
 	q, err := api.ParseSearch(v)
 	if err != nil {
 		param, reason, ok := api.ParamProblem(err)
 		if !ok {
 			param, reason = "q", err.Error()
 		}
-		if param == "postcode" {
+		switch param {
+		case "postcode", "near":
 			param = "where"
-		}
-		if param == "per_page" {
+		case "radius":
+			param = "km"
+		case "per_page":
 			param = "page"
 		}
 		fail(param, reason)
 	}
 	q.Facets = true
-	if km > 0 && near != nil {
-		q.Near, q.RadiusKm = near, float64(km)
-	}
-
-	day := func(field string) time.Time {
-		if form[field] == "" {
-			return time.Time{}
-		}
-		t, err := time.ParseInLocation("2006-01-02", form[field], brussels)
-		if err != nil {
-			fail(field, translate(lang, "bad_date"))
-		}
-		return t
-	}
-	q.From = day("from")
-	if to := day("to"); !to.IsZero() {
-		q.To = to.AddDate(0, 0, 1) // the day given is included
-		if !q.From.IsZero() && q.To.Before(q.From) {
-			fail("to", translate(lang, "dates_order"))
-		}
-	}
-	switch form["free"] {
-	case "", "0":
-	case "1", "on", "true":
-		q.Free = true
-	default:
-		fail("free", translate(lang, "bad_value"))
-	}
-	switch form["sort"] {
-	case "", "relevance":
-	case "date", "updated":
-		q.Sort = form["sort"]
-	case "distance":
-		if q.Near == nil {
-			fail("sort", translate(lang, "where_needed"))
-		}
-		q.Sort = "distance"
-	default:
-		fail("sort", translate(lang, "bad_value"))
-	}
 	return q, v, errs
 }
 
