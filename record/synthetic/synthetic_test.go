@@ -3,8 +3,12 @@ package synthetic
 import (
 	"bytes"
 	"crypto/sha256"
+	"io"
 	"iter"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ensemble-be/ensemble/record"
@@ -133,5 +137,31 @@ func TestRecordsAreValidAndVaried(t *testing.T) {
 	}
 	if len(kinds) < 15 || len(topics) < 25 || len(regions) != 3 {
 		t.Errorf("%d kinds, %d topics, %d regions: want most of the taxonomy and the three regions", len(kinds), len(topics), len(regions))
+	}
+}
+
+func TestSite(t *testing.T) {
+	site := NewSite(3, 500)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	total := 0
+	for _, src := range site.Sources {
+		total += site.Listings(src.ID)
+		resp, err := http.Get(srv.URL + site.Path(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", site.Path(src), resp.Status)
+		}
+		want := map[string]string{"html": "<article class=\"event\">", "ical": "BEGIN:VEVENT", "csv": "id;titre;"}[src.Feed]
+		if site.Listings(src.ID) > 0 && !strings.Contains(string(body), want) {
+			t.Errorf("GET %s (%s, %d listings): no %q", site.Path(src), src.Feed, site.Listings(src.ID), want)
+		}
+	}
+	if total != 500 {
+		t.Errorf("sources publish %d listings in all, want 500", total)
 	}
 }
