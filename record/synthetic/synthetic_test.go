@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +164,27 @@ func TestSite(t *testing.T) {
 	}
 	if total != 500 {
 		t.Errorf("sources publish %d listings in all, want 500", total)
+	}
+}
+
+func TestQueriesUseTheAPIParameters(t *testing.T) {
+	params := []string{"q", "kind", "audience", "topic", "facilitation", "attendance", "language", "region", "province",
+		"postcode", "near", "radius", "from", "to", "weekday", "time", "free", "max_cost", "updated_after", "sort",
+		"cursor", "page", "per_page", "facets"}
+	halves := map[string]int{}
+	for _, q := range Queries {
+		v, err := url.ParseQuery(q.Params)
+		if err != nil {
+			t.Fatalf("%s: %v", q.Params, err)
+		}
+		for name := range v {
+			if !slices.Contains(params, name) {
+				t.Errorf("%s: %q is not a search parameter", q.Params, name)
+			}
+		}
+		halves[q.Half]++
+	}
+	if halves[HalfText] == 0 || halves[HalfFiltered] == 0 || len(halves) != 2 {
+		t.Errorf("halves %v, want text and filtered queries only", halves)
 	}
 }
