@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ensemble-be/ensemble/record"
+	"github.com/ensemble-be/ensemble/record/synthetic"
+	"github.com/ensemble-be/ensemble/sources"
 )
 
 // countingSink counts what it is given and keeps nothing.
@@ -87,6 +92,74 @@ func BenchmarkCrawl100Sources(b *testing.B) {
 				b.ReportMetric(float64(sink.runs.Load())/elapsed, "sources/s")
 				b.ReportMetric(float64(sink.records.Load())/elapsed, "records/s")
 			})
+		}
+	}
+}
+
+// syntheticDef is the definition of a synthetic partner source served by site.
+func syntheticDef(base string, site *synthetic.Site, src synthetic.Source) sources.Definition {
+	def := sources.Definition{ID: src.ID, Name: src.Name, URL: base + site.Path(src), Schedule: "@daily",
+		License: src.License, Attribution: src.Attribution, Language: src.Language}
+	switch src.Feed {
+	case "ical":
+		def.Kind = sources.KindICal
+	case "csv":
+		def.Kind = sources.KindCSV
+		def.CSV = &sources.CSVOptions{Delimiter: ";", ID: "id", Columns: map[string]string{
+			record.FieldTitle: "titre", record.FieldDescription: "description", record.FieldDate: "date",
+			record.FieldPostcode: "code postal", record.FieldCity: "localité", record.FieldPrice: "prix"}}
+	default:
+		def.Kind = sources.KindHTML
+		def.HTML = &sources.HTMLOptions{List: "article.event", Next: "a.next@href", MaxPages: 1000,
+			Fields: map[string]string{record.FieldTitle: "h2.title", record.FieldURL: "h2.title a@href",
+				record.FieldDate: "time@datetime", record.FieldPlace: ".place", record.FieldPrice: ".price",
+				record.FieldDescription: "p.description"}}
+	}
+	return def
+}
+
+// BenchmarkCrawlSyntheticSites crawls the 48 synthetic partner sources of
+// record/synthetic (HTML agendas paged by 25, iCalendar feeds with RRULEs, CSV
+// files: ENSEMBLE_BENCH_RECORDS listings in all, default 5,000) on one loopback
+// host, through the whole fetch-parse-normalize path, and reports listings/s.
+//
+//	go test ./crawler -run '^$' -bench CrawlSynthetic -benchtime 3x
+func BenchmarkCrawlSyntheticSites(b *testing.B) {
+	n := 5_000
+	if v, err := strconv.Atoi(os.Getenv("ENSEMBLE_BENCH_RECORDS")); err == nil && v > 0 {
+		n = v
+	}
+	site := synthetic.NewSite(1, n)
+	srv := httptest.NewServer(site)
+	b.Cleanup(srv.Close)
+	{ // one host: the per-host politeness makes the crawls run one after the other
+		{
+			sink := &countingSink{}
+			s := NewScheduler(New(sink, testOptions()), nil)
+			defer s.Stop()
+			var ids []string
+			want := 0
+			for _, src := range site.Sources {
+				if err := s.Set(syntheticDef(srv.URL, site, src)); err != nil {
+					b.Fatal(err)
+				}
+				ids = append(ids, src.ID)
+				want += site.Listings(src.ID)
+			}
+			start := time.Now()
+			for b.Loop() {
+				s.RunNow(context.Background(), ids...)
+			}
+			elapsed := time.Since(start).Seconds()
+			if ok, runs := sink.ok.Load(), sink.runs.Load(); ok != runs {
+				b.Fatalf("%d runs, %d ok; want every run ok", runs, ok)
+			}
+			// iCal drops listings without dates, validation may reject a few: most must come through
+			if got := sink.records.Load() / int64(b.N); got < int64(want)*8/10 {
+				b.Fatalf("%d records a crawl, want most of the %d published", got, want)
+			}
+			b.ReportMetric(float64(sink.records.Load())/elapsed, "records/s")
+			b.ReportMetric(float64(sink.runs.Load())/elapsed, "sources/s")
 		}
 	}
 }

@@ -24,8 +24,15 @@ func TestPackageImports(t *testing.T) {
 		// web: the pages read through api's interfaces (and the record and sources types
 		// they carry), never the store or the index directly; cmd wires them.
 		"web": {"index", "store", "crawler", "opendata", "cmd"},
+		// record/synthetic (also under record's rules) feeds benchmarks and tests only.
+		"record/synthetic": {"sources", "crawler", "store", "index", "api", "opendata", "web", "cmd"},
 	}
 	root := filepath.Join("..", "..")
+	for _, pkg := range []string{"sources", "crawler", "store", "index", "api", "opendata", "web", "cmd/ensemble"} {
+		if _, ok := forbidden[pkg]; !ok {
+			forbidden[pkg] = nil // walked only for the record/synthetic rule
+		}
+	}
 	for pkg, banned := range forbidden {
 		err := filepath.WalkDir(filepath.Join(root, pkg), func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
@@ -45,6 +52,9 @@ func TestPackageImports(t *testing.T) {
 				if pkg == "web" && p == "github.com/gorilla/mux" {
 					t.Errorf("%s imports gorilla/mux: web uses net/http's ServeMux; only api/routes.go may", path)
 				}
+				if p == module+"record/synthetic" && !strings.HasSuffix(path, "_test.go") && !isBenchCommand(path) {
+					t.Errorf("%s imports %s: only tests and cmd/ensemble-bench may", path, p)
+				}
 				if pkg == "api" && p == "github.com/gorilla/mux" && filepath.Base(path) != "routes.go" {
 					t.Errorf("%s imports gorilla/mux: only api/routes.go may", path)
 				}
@@ -55,4 +65,9 @@ func TestPackageImports(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// isBenchCommand reports whether path is in cmd/ensemble-bench, the benchmark harness.
+func isBenchCommand(path string) bool {
+	return strings.Contains(filepath.ToSlash(path), "cmd/ensemble-bench/")
 }
