@@ -108,33 +108,32 @@ func foldWords(s string) []string {
 	return strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// alternatives are the queries that also satisfy the query word w: the other names
-// of the taxonomy terms w is part of (in the folded field, as phrases), the records
-// classified with those terms, and near spellings of w.
-func alternatives(w string, concepts map[string][]concept) []query.Query {
+// alternatives are the queries that also satisfy the query word w: the other
+// one-word names of the taxonomy terms w is part of (in the folded field), the
+// records classified with those terms, and, for a word the index does not hold
+// (known reports whether it does), near spellings of w.
+//
+// Names of several words ("groupe d'entraide") are left to the classification: a
+// phrase query per synonym cost most of a search's time (a phrase searcher walks
+// every record holding its commonest word), and the records whose text holds such
+// a name are classified with the term by the same taxonomy's rules. Measured on the
+// judged set, dropping them changed nDCG@10 from 0.953 to 0.955.
+func alternatives(w string, concepts map[string][]concept, known func(folded string) bool) []query.Query {
 	var alts []query.Query
 	own := foldWords(w)
 	seen := map[string]bool{}
 	for _, fw := range own {
 		for _, c := range concepts[fw] {
 			for _, name := range c.names {
-				if seen[name] || len(seen) >= maxAlternatives || name == strings.Join(own, " ") {
+				if seen[name] || len(seen) >= maxAlternatives || name == strings.Join(own, " ") ||
+					strings.Contains(name, " ") {
 					continue
 				}
 				seen[name] = true
-				var q query.Query
-				if strings.Contains(name, " ") {
-					p := query.NewMatchPhraseQuery(name)
-					p.SetField(fieldAll)
-					p.SetBoost(synonymBoost)
-					q = p
-				} else {
-					m := query.NewMatchQuery(name)
-					m.SetField(fieldAll)
-					m.SetBoost(synonymBoost)
-					q = m
-				}
-				alts = append(alts, q)
+				m := query.NewMatchQuery(name)
+				m.SetField(fieldAll)
+				m.SetBoost(synonymBoost)
+				alts = append(alts, m)
 			}
 			key := c.field + "\x00" + strings.Join(c.ids, ",")
 			if seen[key] {
@@ -149,8 +148,12 @@ func alternatives(w string, concepts map[string][]concept) []query.Query {
 			}
 		}
 	}
-	if fz := fuzzyQuery(own); fz != nil {
-		alts = append(alts, fz)
+	// A word the index holds is taken as meant: near spellings of it would only add
+	// other words' records (and the fuzzy automaton's cost) below its own.
+	if len(own) == 1 && (known == nil || !known(own[0])) {
+		if fz := fuzzyQuery(own); fz != nil {
+			alts = append(alts, fz)
+		}
 	}
 	return alts
 }

@@ -94,7 +94,7 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 		default:
 			var alts []query.Query
 			if expand {
-				alts = alternatives(w, concepts)
+				alts = alternatives(w, concepts, ix.knownWord)
 			}
 			wq := wordQuery(w, alts)
 			if g, ok := ops.group[key]; ok {
@@ -193,6 +193,17 @@ func parseOperators(text string) operators {
 		prevLast, pendingOr = strings.ToLower(words[len(words)-1]), false
 	}
 	return ops
+}
+
+// knownWord reports whether some record's folded field holds the folded word.
+func (ix *Index) knownWord(folded string) bool {
+	dict, err := ix.idx.FieldDictRange(fieldAll, []byte(folded), []byte(folded))
+	if err != nil {
+		return false
+	}
+	defer dict.Close()
+	e, err := dict.Next()
+	return err == nil && e != nil && e.Term == folded
 }
 
 // isStopWord reports whether a language analyzer drops w entirely.
