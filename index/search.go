@@ -1,13 +1,11 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -218,48 +216,20 @@ func (ix *Index) isStopWord(w string) bool {
 
 // wordQuery matches w in any text field, or any of the alternatives (synonyms, the
 // records classified with a term w names, near spellings: see alternatives), and
-// scores it by its best field or alternative.
-//
-// bleve has no dis-max query: its disjunction sums the fields' scores and multiplies
-// by the share of fields that matched. With the score breakdown on (meant for kNN,
-// but plain public API), the disjunction keeps each field's score in the hit, and a
-// custom score takes the best of them.
+// scores it by its best field or alternative (disMaxQuery).
 func wordQuery(w string, alternatives []query.Query) query.Query {
-	fields := make([]query.Query, len(textFields), len(textFields)+len(alternatives))
-	labels := make([]string, len(textFields), len(textFields)+len(alternatives))
-	for i, f := range textFields {
+	q := &disMaxQuery{word: w}
+	for _, f := range textFields {
 		m := query.NewMatchQuery(w)
 		m.SetField(f.name)
 		m.SetBoost(f.boost)
 		m.SetOperator(query.MatchQueryOperatorAnd) // "18h30" → 18h30 and not 18h or 30
-		fields[i], labels[i] = m, f.name
+		q.children, q.labels = append(q.children, m), append(q.labels, f.name)
 	}
 	for _, a := range alternatives {
-		labels = append(labels, describe(a))
+		q.children, q.labels = append(q.children, a), append(q.labels, describe(a))
 	}
-	d := query.NewDisjunctionQuery(append(fields, alternatives...))
-	d.RetrieveScoreBreakdown(true)
-	return query.NewCustomScoreQueryWithScorer(d, bestField(w, labels), nil, nil)
-}
-
-// bestField scores a word by the field (or alternative) it matched best. When the
-// search explains (an explainSink in ctx), it also notes which one that was:
-// bleve's custom score replaces the explanation below it.
-func bestField(word string, labels []string) func(context.Context, *search.DocumentMatch) (float64, error) {
-	return func(ctx context.Context, d *search.DocumentMatch) (float64, error) {
-		best, bestAt := 0.0, -1
-		for i, s := range d.ScoreBreakdown {
-			if s > best || s == best && i < bestAt {
-				best, bestAt = s, i
-			}
-		}
-		if sink, ok := ctx.Value(explainKey{}).(explainSink); ok && bestAt >= 0 && bestAt < len(labels) {
-			key := string(d.IndexInternalID)
-			sink[key] = append(sink[key], wordScore{word: word, via: labels[bestAt], score: best, matched: len(d.ScoreBreakdown)})
-		}
-		clear(d.ScoreBreakdown) // the breakdown is per word; the next level must not see it
-		return best, nil
-	}
+	return q
 }
 
 // explainKey is the context key of the explainSink.
