@@ -3,10 +3,10 @@ package index
 import (
 	"context"
 
-	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // disMaxQuery matches what any of its children match and scores a document by its
