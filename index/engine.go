@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -165,14 +166,16 @@ type plan struct {
 	hasWeekdays  bool
 	near         *Point
 	radiusKm     float64
-	from, to     int64 // unix; to 0: open
-	timeFrom     int
-	timeTo       int
-	free         bool
-	maxCost      float64 // NaN: none
-	updatedAfter int64
-	now          int64
-	needOcc      bool // some filter looks at the occurrences
+	// box bounds near's circle in degrees: rows outside it skip the trigonometry.
+	minLat, maxLat, minLon, maxLon float32
+	from, to                       int64 // unix; to 0: open
+	timeFrom                       int
+	timeTo                         int
+	free                           bool
+	maxCost                        float64 // NaN: none
+	updatedAfter                   int64
+	now                            int64
+	needOcc                        bool // some filter looks at the occurrences
 }
 
 // termFilter keeps rows holding any of a dimension's allowed terms.
@@ -256,6 +259,10 @@ func (t *table) compile(q Query) (*plan, error) {
 		if p.radiusKm < 0 {
 			return nil, &QueryError{Param: "radius", Problem: "must be positive"}
 		}
+		dLat := p.radiusKm/111.0 + 0.01
+		dLon := dLat / max(0.01, math.Cos(math.Min(89, math.Abs(q.Near.Lat)+dLat)*math.Pi/180))
+		p.minLat, p.maxLat = float32(q.Near.Lat-dLat), float32(q.Near.Lat+dLat)
+		p.minLon, p.maxLon = float32(q.Near.Lon-dLon), float32(q.Near.Lon+dLon)
 	} else if q.Sort == SortDistance {
 		return nil, &QueryError{Param: "sort", Problem: "sorting by distance needs near"}
 	}
@@ -316,7 +323,8 @@ func (p *plan) eval(r *row) eval {
 		return e
 	}
 	if p.near != nil {
-		if math.IsNaN(float64(r.lat)) {
+		// NaN (no coordinates) fails these comparisons too.
+		if !(r.lat >= p.minLat && r.lat <= p.maxLat && r.lon >= p.minLon && r.lon <= p.maxLon) {
 			return e
 		}
 		e.distKm = distanceKm(p.near.Lat, p.near.Lon, float64(r.lat), float64(r.lon))
@@ -399,16 +407,28 @@ type candidate struct {
 	expl  string
 }
 
-// sortKey orders hits: num ascending, then str ascending, then id ascending.
+// sortKey orders hits: num ascending, then str ascending (pre holds its first 8
+// bytes, which settle most comparisons without reading the strings), then id.
 type sortKey struct {
 	num float64
+	pre uint64
 	str string
 	id  string
+}
+
+// prefix is the first 8 bytes of s as a big-endian number: it orders like s.
+func prefix(s string) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 func (a sortKey) less(b sortKey) bool {
 	if a.num != b.num {
 		return a.num < b.num
+	}
+	if a.pre != b.pre {
+		return a.pre < b.pre
 	}
 	if a.str != b.str {
 		return a.str < b.str
@@ -437,7 +457,7 @@ func parseCursor(c, sort string) (sortKey, error) {
 	if err != nil {
 		return sortKey{}, bad
 	}
-	return sortKey{num: num, str: parts[2], id: parts[3]}, nil
+	return sortKey{num: num, pre: prefix(parts[2]), str: parts[2], id: parts[3]}, nil
 }
 
 // topK keeps the k least candidates (a max-heap on the key).
@@ -541,7 +561,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		switch sortBy {
 		case SortRelevance:
 			if textQ == nil {
-				c.key.str = r.title // the empty query lists by title
+				c.key.pre, c.key.str = r.titlePre, r.title // the empty query lists by title
 			} else {
 				c.key.num = -score
 			}

@@ -145,6 +145,7 @@ type row struct {
 	updated  int64
 	occ      []occurrence
 	title    string // folded title, the empty query's sort key
+	titlePre uint64 // prefix(title)
 }
 
 // occurrence packs one occurrence: unix minutes, then the weekday (3 bits) and the
@@ -222,7 +223,7 @@ func (t *table) termID(term string) (uint32, error) {
 
 // set puts the row of record id, built from f, in the table. The caller holds mu.
 func (t *table) set(id string, f facts) error {
-	r := row{id: id, title: f.TitleSort, updated: f.Updated,
+	r := row{id: id, title: f.TitleSort, titlePre: prefix(f.TitleSort), updated: f.Updated,
 		lat: float32(math.NaN()), lon: float32(math.NaN()), cost: float32(math.NaN()), free: f.Free}
 	for _, term := range f.Terms {
 		tid, err := t.termID(term)
