@@ -585,6 +585,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if err := ix.eachTextHit(ctx, textQ, q.Explain, consider); err != nil {
 			return Result{}, err
 		}
+	} else if rows := t.candidatesWithout(q.Facets, p); rows != nil {
+		for i, ord := range rows {
+			if i&4095 == 0 {
+				if err := ctx.Err(); err != nil {
+					return Result{}, fmt.Errorf("search: %w", err)
+				}
+			}
+			consider(ord, 0, "")
+		}
 	} else {
 		for ord := range t.rows {
 			if ord&4095 == 0 {

@@ -489,3 +489,27 @@ func TestQuerySyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidatesFollowUpdates checks the posting lists behind selective filters
+// follow a row that changes its values.
+func TestCandidatesFollowUpdates(t *testing.T) {
+	var recs []record.Record
+	for i := range 50 {
+		recs = append(recs, rec(fmt.Sprintf("p%02d", i), "fr", "discussion-group", "Groupe", "", "Namur"))
+	}
+	recs[7].Location.Postcode = "1060"
+	ix := newTestIndex(t, changesOf(recs, 1))
+	if got := searchIDs(t, ix, Query{Postcodes: []string{"1060"}}); !slices.Equal(got, []string{"p07"}) {
+		t.Fatalf("postcode 1060 = %v, want p07", got)
+	}
+	recs[7].Location.Postcode, recs[9].Location.Postcode = "5000", "1060"
+	if err := ix.Apply(context.Background(), []Change{{Seq: 100, Record: recs[7]}, {Seq: 101, Record: recs[9]}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, Query{Postcodes: []string{"1060"}}); !slices.Equal(got, []string{"p09"}) {
+		t.Errorf("after the move, postcode 1060 = %v, want p09", got)
+	}
+	if got := searchIDs(t, ix, Query{Postcodes: []string{"9999"}}); len(got) != 0 {
+		t.Errorf("unknown postcode = %v", got)
+	}
+}

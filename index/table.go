@@ -175,6 +175,7 @@ type table struct {
 	// version counts changes, for caches of whole-table results.
 	version uint64
 	segs    segmentCache
+	posts   postings
 	// termChunk and occChunk are where new rows' terms and occurrences go: rows
 	// built one after another sit side by side in memory, and a scan of the table
 	// reads memory in order instead of chasing a pointer per row.
