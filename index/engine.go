@@ -296,6 +296,13 @@ func (t *table) compile(q Query) (*plan, error) {
 	return p, nil
 }
 
+// unfiltered reports whether the plan keeps every active row.
+func (p *plan) unfiltered(q Query) bool {
+	return len(p.facetFilters) == 0 && len(p.noFlags) == 0 && !p.hasWeekdays && p.near == nil &&
+		p.from == 0 && p.to == 0 && p.timeTo == 0 && !p.free && math.IsNaN(p.maxCost) && p.updatedAfter == 0 &&
+		(len(q.Statuses) == 0 || len(q.Statuses) == 1 && q.Statuses[0] == string(record.StatusActive))
+}
+
 // eval is what the plan makes of one row.
 type eval struct {
 	ok        bool // passes every filter
@@ -561,7 +568,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		switch sortBy {
 		case SortRelevance:
 			if textQ == nil {
-				c.key.pre, c.key.str = r.titlePre, r.title // the empty query lists by title
+				c.key = r.titleKey() // the empty query lists by title
 			} else {
 				c.key.num = -score
 			}
@@ -581,11 +588,44 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		top.offer(c)
 	}
 
-	if textQ != nil {
+	from := (page - 1) * perPage
+	if after != nil {
+		from = 0
+	}
+	var rows []int32 // the rows a filter narrows a search without text to; nil: all
+	if textQ == nil && !q.Facets {
+		rows = t.candidates(p)
+	}
+	switch {
+	case textQ == nil && sortBy == SortRelevance && after == nil && p.unfiltered(q):
+		// Neither text nor filters: the counts and the order are kept ready.
+		d := t.derived()
+		total = uint64(len(d.byTitle))
+		for _, ord := range d.byTitle[min(from, len(d.byTitle)):min(from+perPage+1, len(d.byTitle))] {
+			top.items = append(top.items, candidate{ord: ord, key: t.rows[ord].titleKey(), eval: eval{distKm: -1}})
+		}
+		from = 0
+		if counter != nil {
+			copy(counter.terms, d.activeCounts)
+			for _, ord := range d.byTitle {
+				var days uint8
+				for _, o := range t.rows[ord].occ {
+					if o.unix() >= p.now {
+						days |= 1 << o.weekday()
+					}
+				}
+				for wd := range 7 {
+					if days&(1<<wd) != 0 {
+						counter.weekdays[wd]++
+					}
+				}
+			}
+		}
+	case textQ != nil:
 		if err := ix.eachTextHit(ctx, textQ, q.Explain, consider); err != nil {
 			return Result{}, err
 		}
-	} else if rows := t.candidatesWithout(q.Facets, p); rows != nil {
+	case rows != nil:
 		for i, ord := range rows {
 			if i&4095 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -594,7 +634,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			}
 			consider(ord, 0, "")
 		}
-	} else {
+	default:
 		for ord := range t.rows {
 			if ord&4095 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -607,10 +647,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	hits := top.sorted()
 	res := Result{Total: total}
-	from := (page - 1) * perPage
-	if after != nil {
-		from = 0
-	}
 	more := len(hits) > from+perPage
 	if from > len(hits) {
 		from = len(hits)

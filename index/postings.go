@@ -3,6 +3,8 @@ package index
 import (
 	"slices"
 	"sync"
+
+	"github.com/ensemble-be/ensemble/record"
 )
 
 // postings lists, for each term of the table, the rows holding it, in row order.
@@ -15,16 +17,26 @@ type postings struct {
 	version uint64 // table version the lists were built at
 	built   bool
 	lists   [][]int32
+	// activeCounts counts each term over the active rows, and byTitle lists the
+	// active rows in the empty query's order: together they answer the search with
+	// neither text nor filters (the landing page) without a scan of the terms.
+	activeCounts []int
+	byTitle      []int32
 }
 
 // get returns the lists for the table's current version. The caller holds t.mu for
 // reading, so the table does not change under it.
-func (t *table) postingLists() [][]int32 {
+func (t *table) postingLists() [][]int32 { return t.derived().lists }
+
+// derived returns the posting lists, active counts and title order for the table's
+// current version, building them if the table changed. The caller holds t.mu for
+// reading.
+func (t *table) derived() *postings {
 	p := &t.posts
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.built && p.version == t.version {
-		return p.lists
+		return p
 	}
 	counts := make([]int, len(t.termDim))
 	for i := range t.rows {
@@ -41,17 +53,33 @@ func (t *table) postingLists() [][]int32 {
 			lists[id] = append(lists[id], int32(i))
 		}
 	}
+	active, ok := t.termIDs[dimNames[dimStatus]+":"+string(record.StatusActive)]
+	p.activeCounts = make([]int, len(t.termDim))
+	p.byTitle = p.byTitle[:0]
+	if ok {
+		for _, ord := range lists[active] {
+			for _, id := range t.rows[ord].terms {
+				p.activeCounts[id]++
+			}
+		}
+		p.byTitle = append(p.byTitle, lists[active]...)
+		slices.SortFunc(p.byTitle, func(a, b int32) int {
+			ka, kb := t.rows[a].titleKey(), t.rows[b].titleKey()
+			if ka.less(kb) {
+				return -1
+			}
+			if kb.less(ka) {
+				return 1
+			}
+			return 0
+		})
+	}
 	p.lists, p.version, p.built = lists, t.version, true
-	return lists
+	return p
 }
 
-// candidatesWithout is candidates for a search without facets, nil with them.
-func (t *table) candidatesWithout(facets bool, p *plan) []int32 {
-	if facets {
-		return nil
-	}
-	return t.candidates(p)
-}
+// titleKey is the row's sort key in the empty query's order.
+func (r *row) titleKey() sortKey { return sortKey{pre: r.titlePre, str: r.title, id: r.id} }
 
 // candidates returns the rows a search without text needs to look at: those of the
 // filter (of one dimension, any of its values) with the fewest rows, when that is
