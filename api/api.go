@@ -60,6 +60,9 @@ type SearchQuery struct {
 	Facets bool
 	// Explain asks for each hit's score breakdown.
 	Explain bool
+	// Understood is set when the text named a time, taken out of Text into From and
+	// To: {"q": the words left, "when": today, tomorrow, weekend, week or month}.
+	Understood map[string]string
 }
 
 // GeoPoint is a WGS84 position in degrees.

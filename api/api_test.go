@@ -235,6 +235,13 @@ func TestParseSearch(t *testing.T) {
 				q.To.Equal(time.Date(2026, 11, 30, 0, 0, 0, 0, brussels))
 		}},
 		{"when=someday", "when", nil},
+		{"q=groupe+de+parole+ce+week-end", "", func(q SearchQuery) bool { // a time in the words is a filter
+			return q.Text == "groupe de parole" && q.Understood["when"] == "weekend" &&
+				q.From.Equal(time.Date(2026, 11, 28, 0, 0, 0, 0, brussels))
+		}},
+		{"q=deuil+ce+week-end&from=2026-12-01", "", func(q SearchQuery) bool { // explicit dates win
+			return q.Text == "deuil ce week-end" && q.Understood == nil
+		}},
 		{"when=today&from=2026-12-01", "when", nil},
 		{"weekday=mardi,thu&time=18h-22:30", "", func(q SearchQuery) bool {
 			return slices.Equal(q.Weekdays, []time.Weekday{time.Tuesday, time.Thursday}) && q.TimeFrom == 18*60 && q.TimeTo == 22*60+30
@@ -536,5 +543,23 @@ func TestTaxonomySuggestions(t *testing.T) {
 	}
 	if got := taxonomySuggestions("a", "fr", 10); len(got) != 0 {
 		t.Errorf("one letter suggested %v", got)
+	}
+}
+
+func TestExtractWhen(t *testing.T) {
+	for _, tt := range []struct{ text, rest, when string }{
+		{"groupe de parole ce week-end", "groupe de parole", "weekend"},
+		{"praatgroep rouw dit weekend", "praatgroep rouw", "weekend"},
+		{"grief support group this weekend", "grief support group", "weekend"},
+		{"Aujourd'hui deuil Namur", "deuil Namur", "today"},
+		{"atelier demain", "atelier", "tomorrow"},
+		{"retraite de week-end", "retraite de week-end", ""}, // a kind of group, not a time
+		{"deze week angst", "angst", "week"},
+		{"groupe de parole", "groupe de parole", ""},
+	} {
+		rest, when := extractWhen(tt.text)
+		if rest != tt.rest || when != tt.when {
+			t.Errorf("extractWhen(%q) = %q, %q; want %q, %q", tt.text, rest, when, tt.rest, tt.when)
+		}
 	}
 }

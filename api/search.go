@@ -32,6 +32,9 @@ type SearchResponse struct {
 	// Facets is present with facets=true: per dimension, the values with their label
 	// in the request language and their count.
 	Facets map[string][]FacetValue `json:"facets,omitempty"`
+	// Understood, when the text named a time ("ce week-end"), says how the search
+	// read it: the words searched (q) and the time window (when).
+	Understood map[string]string `json:"understood,omitempty"`
 	// NextCursor continues after this page (cursor=), without a depth limit.
 	NextCursor string            `json:"next_cursor,omitempty"`
 	Links      map[string]string `json:"links"`
@@ -89,7 +92,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Total: res.Total, Page: q.Page, PerPage: q.PerPage,
 		Pages:   (res.Total + uint64(q.PerPage) - 1) / uint64(q.PerPage),
 		Results: []ResultRecord{}, Links: map[string]string{}, Crisis: crisisByLang[lang],
-		NextCursor: res.Next,
+		NextCursor: res.Next, Understood: q.Understood,
 	}
 	for i, id := range res.IDs {
 		rec, ok := byID[id]
@@ -306,7 +309,15 @@ func parsePlace(v url.Values, q *SearchQuery) error {
 func parseWhen(v url.Values, q *SearchQuery, now time.Time) error {
 	now = now.In(brussels)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, brussels)
-	if s := v.Get("when"); s != "" {
+	s := v.Get("when")
+	if s == "" && !v.Has("from") && !v.Has("to") {
+		// "groupe de parole ce week-end": the time is a filter, not words to find.
+		if rest, when := extractWhen(q.Text); when != "" {
+			q.Understood = map[string]string{"q": rest, "when": when}
+			q.Text, s = rest, when
+		}
+	}
+	if s != "" {
 		if v.Has("from") || v.Has("to") {
 			return badParam("when", "give either when or from/to, not both")
 		}
