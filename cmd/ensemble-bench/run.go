@@ -310,7 +310,7 @@ func (r *report) write(w io.Writer) {
 	p("")
 	p("| step | time | records/s | on disk |")
 	p("|---|---:|---:|---:|")
-	p("| store (store.SaveCrawl, crawls of one source per %d records) | %s | %s | %s |", chunk, in.storeTime.Round(time.Millisecond), rate(in.storeTime), mib(in.storeBytes))
+	p("| store (store.SaveCrawl, crawls of one source per %d records) | %s | %s | %s |", chunkSize(c.n), in.storeTime.Round(time.Millisecond), rate(in.storeTime), mib(in.storeBytes))
 	p("| index (index.Apply of the change log) | %s | %s | %s |", in.indexTime.Round(time.Millisecond), rate(in.indexTime), mib(in.indexBytes))
 	p("| **ingest: store + index** | %s | **%s** | |", (in.storeTime + in.indexTime).Round(time.Millisecond), rate(in.storeTime+in.indexTime))
 	if in.rebuildTime > 0 {
