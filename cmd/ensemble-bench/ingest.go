@@ -14,10 +14,11 @@ import (
 	"github.com/ensemble-be/ensemble/store"
 )
 
-// chunk is how many generated records are grouped by source into crawls at once:
-// the store sees crawls of tens to hundreds of records, as from real sources, and
-// memory stays flat whatever n.
-const chunk = 5_000
+// chunkSize is how many generated records are grouped by source into crawls at once:
+// the store sees crawls of about a hundred records at 100k, as from real sources, and
+// memory stays flat whatever n. Each crawl reads its source's stored records (to tell
+// new from changed), so there are at most 20 chunks: at 1M, crawls of ~1,000.
+func chunkSize(n int) int { return max(5_000, n/20) }
 
 // ingestResult is what ingesting the corpus took.
 type ingestResult struct {
@@ -70,7 +71,7 @@ func ingest(ctx context.Context, st *store.Store, ix *index.Index, seed uint64, 
 	i := 0
 	for r := range synthetic.Generate(seed, n) {
 		bySource[r.Source] = append(bySource[r.Source], r)
-		if i++; i%chunk == 0 {
+		if i++; i%chunkSize(n) == 0 {
 			if err := flush(); err != nil {
 				return res, err
 			}

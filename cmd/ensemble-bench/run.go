@@ -310,7 +310,7 @@ func (r *report) write(w io.Writer) {
 	p("")
 	p("| step | time | records/s | on disk |")
 	p("|---|---:|---:|---:|")
-	p("| store (store.SaveCrawl, crawls of one source per %d records) | %s | %s | %s |", chunk, in.storeTime.Round(time.Millisecond), rate(in.storeTime), mib(in.storeBytes))
+	p("| store (store.SaveCrawl, crawls of one source per %d records) | %s | %s | %s |", chunkSize(c.n), in.storeTime.Round(time.Millisecond), rate(in.storeTime), mib(in.storeBytes))
 	p("| index (index.Apply of the change log) | %s | %s | %s |", in.indexTime.Round(time.Millisecond), rate(in.indexTime), mib(in.indexBytes))
 	p("| **ingest: store + index** | %s | **%s** | |", (in.storeTime + in.indexTime).Round(time.Millisecond), rate(in.storeTime+in.indexTime))
 	if in.rebuildTime > 0 {
@@ -365,8 +365,8 @@ func (r *report) writeLatency(w io.Writer) {
 	for _, half := range []string{halfText, halfFiltered} {
 		p("## Queries: %s half (ms)", half)
 		p("")
-		p("| engine | concurrency | p50 | p95 | p99 | answered | errors |")
-		p("|---|---:|---:|---:|---:|---:|---:|")
+		p("| engine | concurrency | p50 | p95 | p99 | answered | errors | first error |")
+		p("|---|---:|---:|---:|---:|---:|---:|---|")
 		byKey := summarize(r.samples, func(s sample) string {
 			return fmt.Sprintf("%s/%d/%s", s.engine, s.conc, s.q.Half)
 		})
@@ -376,7 +376,7 @@ func (r *report) writeLatency(w io.Writer) {
 				if !ok {
 					continue
 				}
-				p("| %s | %d | %s | %s | %s | %d | %d |", names[e], conc, ms(l.p50), ms(l.p95), ms(l.p99), l.ok, l.errs)
+				p("| %s | %d | %s | %s | %s | %d | %d | %s |", names[e], conc, ms(l.p50), ms(l.p95), ms(l.p99), l.ok, l.errs, shorten(l.errSample))
 			}
 		}
 		p("")
@@ -419,16 +419,42 @@ func (r *report) writeLatency(w io.Writer) {
 		firstErr := ""
 		for _, e := range engines {
 			if l, ok := byClass[e+"/"+cl.Half+"/"+cl.Class]; ok && l.errSample != "" {
-				firstErr = e + ": " + strings.ReplaceAll(l.errSample, "|", "/")
-				if len(firstErr) > 140 {
-					firstErr = firstErr[:140] + "…"
-				}
-				break
+				firstErr += e + ": " + shorten(l.errSample) + " "
 			}
 		}
 		p("| %s | %s | %d | %s | %s | %s | %s |", cl.Half, cl.Class, n, cell("inproc"), cell("fts5"), cell("http"), firstErr)
 	}
 	p("")
+	p("## Queries one by one, concurrency 1 (ms: p50)")
+	p("")
+	p("| half | query | bleve in process | FTS5 | HTTP |")
+	p("|---|---|---:|---:|---:|")
+	byQuery := summarize(r.samples, func(s sample) string {
+		if s.conc != 1 {
+			return "skip"
+		}
+		return s.engine + "/" + s.q.Params
+	})
+	for _, q := range mix {
+		cell := func(e string) string {
+			l, ok := byQuery[e+"/"+q.Params]
+			if !ok || l.ok == 0 {
+				return "–"
+			}
+			return ms(l.p50)
+		}
+		p("| %s | `%s` | %s | %s | %s |", q.Half, q.Params, cell("inproc"), cell("fts5"), cell("http"))
+	}
+	p("")
+}
+
+// shorten makes an error message fit a table cell.
+func shorten(s string) string {
+	s = strings.ReplaceAll(s, "|", "/")
+	if len(s) > 110 {
+		s = s[:110] + "…"
+	}
+	return s
 }
 
 // writeRatios compares each engine with FTS5 at the same concurrency over the
