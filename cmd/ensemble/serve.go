@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ensemble-be/ensemble/cmd/internal/wire"
 	"net"
 	"net/http"
 	"time"
@@ -79,9 +80,9 @@ func (m *Main) serve(ctx context.Context) error {
 	a.wg.Go(func() { every(bg, 30*time.Second, 30*time.Second, a.syncPartnerSources) })
 	a.wg.Go(func() { a.scheduler.RunNow(bg, ids...) }) // a first crawl at once
 
-	site := web.New(web.Options{Store: a.store, Searcher: searcher{a.index}, Reports: a.store, Logger: m.Logger})
-	srv := api.New(api.Options{Store: a.store, Searcher: searcher{a.index}, Highlighter: searcher{a.index},
-		Suggester: searcher{a.index}, Logger: m.Logger, Version: version, Site: site, PageURL: web.RecordPath,
+	search := wire.Searcher{Index: a.index}
+	site := web.New(web.Options{Store: a.store, Searcher: search, Reports: a.store, Logger: m.Logger})
+	srv := api.New(api.Options{Store: a.store, Searcher: search, Highlighter: search, Suggester: search, Logger: m.Logger, Version: version, Site: site, PageURL: web.RecordPath,
 		NextRun: func(def sources.Definition) time.Time {
 			sched, err := crawler.ParseSchedule(def.Schedule)
 			if err != nil {
