@@ -19,7 +19,7 @@ bench-quick:            ## 10k records: ingest, reindex, queries (in process, HT
 bench:                  ## 100k records: the figures of docs/performance.md
 	$(BENCH) --n 100000 --out $(RESULTS)/results-100k.md
 
-bench-1m:               ## 1M records: ingest, reindex, dumps, serve RSS and HTTP (no FTS5, no in-process mix); ~30 min on 2 cores
+bench-1m:               ## 1M records: ingest, reindex, dumps, serve RSS and HTTP (no FTS5, no in-process mix); ~20 min on 2 cores
 	$(BENCH) --n 1000000 --reps 1 --rounds 1 --conc 1,8 --skip inproc,fts5 --out $(RESULTS)/results-1M.md
 
 bench-go:               ## the go test benchmarks over the synthetic corpus (ENSEMBLE_BENCH_RECORDS, default 10k)

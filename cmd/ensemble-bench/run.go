@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -215,7 +217,11 @@ func runAll(ctx context.Context, c config, stdout io.Writer) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	say("report written to %s", c.out)
+	samples := strings.TrimSuffix(c.out, filepath.Ext(c.out)) + ".samples.csv"
+	if err := writeSamples(samples, rep.samples); err != nil {
+		return err
+	}
+	say("report written to %s, every timed query to %s", c.out, samples)
 	return nil
 }
 
@@ -465,20 +471,20 @@ func (r *report) writeRatios(w io.Writer, half string) {
 	if len(ftsConcs) == 0 {
 		return
 	}
-	answered := map[string]map[string]bool{} // engine → queries with no error
-	failed := map[string]map[string]bool{}
+	// a query enters the comparison at a concurrency when neither engine failed it there
+	answered := map[string]bool{} // engine/concurrency/query
+	failed := map[string]bool{}
 	for _, s := range r.samples {
-		m := answered
+		k := fmt.Sprintf("%s/%d/%s", s.engine, s.conc, s.q.Params)
 		if s.err != "" {
-			m = failed
+			failed[k] = true
+		} else {
+			answered[k] = true
 		}
-		if m[s.engine] == nil {
-			m[s.engine] = map[string]bool{}
-		}
-		m[s.engine][s.q.Params] = true
 	}
-	both := func(e, q string) bool {
-		return answered[e][q] && !failed[e][q] && answered["fts5"][q] && !failed["fts5"][q]
+	ok := func(e string, conc int, q string) bool {
+		k := fmt.Sprintf("%s/%d/%s", e, conc, q)
+		return answered[k] && !failed[k]
 	}
 	p("Speed-up over FTS5 on the %s queries both answered (FTS5 latency ÷ engine latency; above 1 is faster than FTS5):", half)
 	p("")
@@ -493,7 +499,7 @@ func (r *report) writeRatios(w io.Writer, half string) {
 			var mine, theirs []sample
 			queries := map[string]bool{}
 			for _, s := range r.samples {
-				if s.q.Half != half || !both(e, s.q.Params) {
+				if s.q.Half != half || !ok(e, conc, s.q.Params) || !ok("fts5", fc, s.q.Params) {
 					continue
 				}
 				switch {
@@ -535,4 +541,20 @@ func concs(samples []sample, engine string) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// writeSamples writes every timed query as CSV, to recompute any figure later.
+func writeSamples(path string, samples []sample) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"engine", "concurrency", "repetition", "half", "class", "query", "ms", "error"})
+	for _, s := range samples {
+		w.Write([]string{s.engine, strconv.Itoa(s.conc), strconv.Itoa(s.rep), s.q.Half, s.q.Class, s.q.Params,
+			strconv.FormatFloat(float64(s.took.Microseconds())/1000, 'f', 3, 64), s.err})
+	}
+	w.Flush()
+	return errors.Join(w.Error(), f.Close())
 }
