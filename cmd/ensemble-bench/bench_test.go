@@ -54,12 +54,22 @@ func TestMatchExpr(t *testing.T) {
 }
 
 func TestInProcess(t *testing.T) {
-	q, missing := inProcess(synthetic.Query{Params: "q=deuil&kind=professional-group&page=2"})
-	if missing != nil || q.Text != "deuil" || len(q.Kinds) < 5 || q.Page != 2 || !q.Expand {
-		t.Errorf("inProcess = %+v, %v; want the text, the kind and its descendants, page 2", q, missing)
+	q, follow, err := inProcess(synthetic.Query{Params: "q=deuil&kind=professional-group&page=2"})
+	if err != nil || follow || q.Text != "deuil" || len(q.Kinds) < 5 || q.Page != 2 || !q.Expand {
+		t.Errorf("inProcess = %+v, %v, %v; want the text, the kind and its descendants, page 2", q, follow, err)
 	}
-	if _, missing := inProcess(synthetic.Query{Params: "near=5000&radius=10"}); len(missing) != 2 {
-		t.Errorf("inProcess(near, radius): missing %v, want both", missing)
+	q, _, err = inProcess(synthetic.Query{Params: "near=5000&radius=10&sort=distance"})
+	if err != nil || q.Near == nil || q.RadiusKm != 10 || q.Sort != "distance" {
+		t.Errorf("inProcess(near, radius) = %+v, %v", q, err)
+	}
+	if _, follow, _ := inProcess(synthetic.Query{Params: "q=groupe&cursor=FOLLOW"}); !follow {
+		t.Error("cursor=FOLLOW not followed")
+	}
+	// Every query of the mix is one the API accepts.
+	for _, mq := range synthetic.Queries {
+		if _, _, err := inProcess(mq); err != nil {
+			t.Errorf("%s: %v", mq.Params, err)
+		}
 	}
 }
 

@@ -2,15 +2,14 @@ package main
 
 import (
 	"fmt"
+	"github.com/ensemble-be/ensemble/api"
+	"github.com/ensemble-be/ensemble/cmd/internal/wire"
 	"net/url"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ensemble-be/ensemble/index"
-	"github.com/ensemble-be/ensemble/record"
 	"github.com/ensemble-be/ensemble/record/synthetic"
 )
 
@@ -28,42 +27,24 @@ const (
 // mix is the fixed query mix.
 var mix = synthetic.Queries
 
-// inProcessParams are the parameters the index's Query has today; the filter engine
-// brings the others (see the package comment of index and api.SearchQuery).
-var inProcessParams = []string{"q", "kind", "audience", "topic", "attendance", "region", "postcode", "language", "page", "per_page"}
-
-// inProcess translates q into an index.Query as the API does (taxonomy parents
-// expanded to their descendants, typo tolerance on), or reports the parameters the
-// index does not have yet.
-func inProcess(q benchQuery) (index.Query, []string) {
-	v, err := url.ParseQuery(q.Params)
+// inProcess translates q into an index.Query exactly as the API does: the API's own
+// parser (validation, taxonomy expansion, places, dates) and the serving command's
+// adapter (cmd/internal/wire). follow reports a "cursor=FOLLOW" query: the timed
+// search is the page after the first.
+func inProcess(q benchQuery) (iq index.Query, follow bool, err error) {
+	params := q.Params
+	if strings.Contains(params, "cursor=FOLLOW") {
+		params, follow = strings.Replace(params, "&cursor=FOLLOW", "", 1), true
+	}
+	v, err := url.ParseQuery(params)
 	if err != nil {
-		panic(err) // the mix is a constant
+		return index.Query{}, false, err
 	}
-	var missing []string
-	for name := range v {
-		if !slices.Contains(inProcessParams, name) {
-			missing = append(missing, name)
-		}
+	aq, err := api.ParseSearch(v)
+	if err != nil {
+		return index.Query{}, false, err
 	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return index.Query{}, missing
-	}
-	tax := record.DefaultTaxonomy()
-	expand := func(name string) []string {
-		var out []string
-		for _, id := range list(v, name) {
-			out = append(out, tax.Descendants(id)...)
-		}
-		return out
-	}
-	iq := index.Query{Text: v.Get("q"), Kinds: expand("kind"), Audiences: expand("audience"), Topics: expand("topic"),
-		Attendance: list(v, "attendance"), Regions: list(v, "region"), Postcodes: list(v, "postcode"),
-		Language: v.Get("language"), Expand: true}
-	iq.Page, _ = strconv.Atoi(v.Get("page"))
-	iq.PerPage, _ = strconv.Atoi(v.Get("per_page"))
-	return iq, nil
+	return wire.IndexQuery(aq), follow, nil
 }
 
 func list(v url.Values, name string) []string {

@@ -98,12 +98,19 @@ func runAll(ctx context.Context, c config, stdout io.Writer) error {
 		for _, conc := range ints(c.inConc) {
 			say("in-process query mix, concurrency %d", conc)
 			rep.samples = append(rep.samples, runMix(ctx, "inproc", conc, c.reps, c.rounds, func(ctx context.Context, q benchQuery) (time.Duration, error) {
-				iq, missing := inProcess(q)
-				if missing != nil {
-					return 0, fmt.Errorf("awaits the filter engine (index.Query has no %s)", strings.Join(missing, ", "))
+				iq, follow, err := inProcess(q)
+				if err != nil {
+					return 0, err
+				}
+				if follow {
+					first, err := ix.Search(ctx, iq)
+					if err != nil {
+						return 0, err
+					}
+					iq.After = first.Next
 				}
 				start := time.Now()
-				_, err := ix.Search(ctx, iq)
+				_, err = ix.Search(ctx, iq)
 				return time.Since(start), err
 			})...)
 		}
