@@ -135,27 +135,17 @@ func httpSearch(ctx context.Context, client *http.Client, base string, q benchQu
 		if err != nil {
 			return 0, err
 		}
-		// the cursor is in links.next (a URL with cursor=) or a top-level "next" or "cursor"
+		// The API's next_cursor (docs/api.md).
 		var page struct {
-			Next   string            `json:"next"`
-			Cursor string            `json:"cursor"`
-			Links  map[string]string `json:"links"`
+			NextCursor string `json:"next_cursor"`
 		}
 		if err := json.Unmarshal(body, &page); err != nil {
 			return 0, err
 		}
-		switch next := page.Links["next"]; {
-		case strings.Contains(next, "cursor="):
-			u, err := url.Parse(next)
-			if err != nil {
-				return 0, err
-			}
-			query = u.RawQuery
-		case page.Next != "" || page.Cursor != "":
-			query = first + "&cursor=" + url.QueryEscape(page.Next+page.Cursor)
-		default:
-			return 0, errors.New("no cursor in the first page (links.next, next or cursor)")
+		if page.NextCursor == "" {
+			return 0, errors.New("no next_cursor in the first page")
 		}
+		query = first + "&cursor=" + url.QueryEscape(page.NextCursor)
 	}
 	_, took, err := get(ctx, client, base+"/api/v1/search?"+query)
 	return took, err
