@@ -75,12 +75,14 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 		return nil
 	}
 	var concepts map[string][]concept
+	var spans []conceptSpan
 	if expand {
-		concepts = taxonomyConcepts(text)
+		concepts, spans = taxonomyConcepts(text)
 	}
 	var must, should, mustNot []query.Query
 	groups := map[int][]query.Query{} // OR groups, by group number
 	var groupOrder []int
+	spanWords := make([][]query.Query, len(spans)) // the required words of each span
 	for _, w := range words {
 		key := strings.ToLower(w)
 		switch {
@@ -90,23 +92,51 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 		case ix.isStopWord(w):
 			should = append(should, wordQuery(w, nil))
 		default:
+			_, inGroup := ops.group[key]
+			span := -1
+			if !inGroup {
+				span = spanOf(spans, w)
+			}
 			var alts []query.Query
 			if expand {
-				alts = alternatives(w, concepts, ix.knownWord)
+				wordConcepts := concepts
+				if span >= 0 {
+					wordConcepts = nil // the span's concepts apply to the span as a whole
+				}
+				alts = alternatives(w, wordConcepts, ix.knownWord)
 			}
 			wq := wordQuery(w, alts)
-			if g, ok := ops.group[key]; ok {
+			switch {
+			case inGroup:
+				g := ops.group[key]
 				if _, seen := groups[g]; !seen {
 					groupOrder = append(groupOrder, g)
 				}
 				groups[g] = append(groups[g], wq)
-				continue
+			case span >= 0:
+				spanWords[span] = append(spanWords[span], wq)
+			default:
+				must = append(must, wq)
 			}
-			must = append(must, wq)
 		}
 	}
 	for _, g := range groupOrder {
 		must = append(must, query.NewDisjunctionQuery(groups[g]))
+	}
+	for i, sp := range spans {
+		if len(spanWords[i]) == 0 {
+			continue
+		}
+		var all query.Query = spanWords[i][0]
+		if len(spanWords[i]) > 1 {
+			all = query.NewConjunctionQuery(spanWords[i])
+		}
+		name := strings.Join(sp.words, " ")
+		clause := &disMaxQuery{word: name, children: []query.Query{all}, labels: []string{"its words"}}
+		for _, a := range conceptAlternatives(sp.concepts, name) {
+			clause.children, clause.labels = append(clause.children, a), append(clause.labels, describe(a))
+		}
+		must = append(must, clause)
 	}
 	for _, p := range phrases {
 		pq := query.NewMatchPhraseQuery(p)
@@ -130,6 +160,18 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 		bq.MustNot = query.NewDisjunctionQuery(mustNot)
 	}
 	return bq
+}
+
+// spanOf is the index of the span of several words holding the word w, or -1.
+func spanOf(spans []conceptSpan, w string) int {
+	for i, sp := range spans {
+		for _, fw := range foldWords(w) {
+			if sp.has(fw) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // operators are what the query syntax says beyond words and phrases: -word excludes
