@@ -607,19 +607,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		from = 0
 		if counter != nil {
 			copy(counter.terms, d.activeCounts)
-			for _, ord := range d.byTitle {
-				var days uint8
-				for _, o := range t.rows[ord].occ {
-					if o.unix() >= p.now {
-						days |= 1 << o.weekday()
-					}
-				}
-				for wd := range 7 {
-					if days&(1<<wd) != 0 {
-						counter.weekdays[wd]++
-					}
-				}
-			}
+			counter.weekdays = t.activeWeekdays(p.now)
 		}
 	case textQ != nil:
 		if err := ix.eachTextHit(ctx, textQ, q.Explain, consider); err != nil {

@@ -22,6 +22,41 @@ type postings struct {
 	// neither text nor filters (the landing page) without a scan of the terms.
 	activeCounts []int
 	byTitle      []int32
+	// weekdays counts the active rows by the weekdays of their upcoming
+	// occurrences, as of weekdaysAt (a ten-minute bucket of "now").
+	weekdays   [7]int
+	weekdaysAt int64
+}
+
+// weekdayBucket is how long landing-page weekday counts are reused: an occurrence
+// passing within it is still counted.
+const weekdayBucket = 600 // seconds
+
+// activeWeekdays returns the weekday counts of the active rows as of now (unix),
+// reusing those of the same ten minutes. The caller holds t.mu for reading.
+func (t *table) activeWeekdays(now int64) [7]int {
+	d := t.derived()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.weekdaysAt == now/weekdayBucket+1 {
+		return d.weekdays
+	}
+	var counts [7]int
+	for _, ord := range d.byTitle {
+		var days uint8
+		for _, o := range t.rows[ord].occ {
+			if o.unix() >= now {
+				days |= 1 << o.weekday()
+			}
+		}
+		for wd := range 7 {
+			if days&(1<<wd) != 0 {
+				counts[wd]++
+			}
+		}
+	}
+	d.weekdays, d.weekdaysAt = counts, now/weekdayBucket+1
+	return counts
 }
 
 // get returns the lists for the table's current version. The caller holds t.mu for
@@ -75,6 +110,7 @@ func (t *table) derived() *postings {
 		})
 	}
 	p.lists, p.version, p.built = lists, t.version, true
+	p.weekdaysAt = 0 // stale with the rows
 	return p
 }
 
