@@ -592,9 +592,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if after != nil {
 		from = 0
 	}
-	var rows []int32 // the rows a filter narrows a search without text to; nil: all
-	if textQ == nil && !q.Facets {
-		rows = t.candidates(p)
+	var rows []int32 // the rows the filters narrow a search without text to; nil: all
+	if textQ == nil {
+		rows = t.candidates(p, q.Facets)
 	}
 	switch {
 	case textQ == nil && sortBy == SortRelevance && after == nil && p.unfiltered(q):

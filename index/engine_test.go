@@ -540,3 +540,59 @@ func TestLandingPageFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidatesHoldEveryCountedRow checks the rows a search without text walks
+// include every row that passes, and with facets every row that counts in a facet.
+func TestCandidatesHoldEveryCountedRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	kinds := []string{"discussion-group", "workshop", "intervision", "peer-support", "webinar", "retreat"}
+	topics := []string{"grief", "anxiety", "depression", "burnout", "addiction", "psychosis", "eating-disorders"}
+	var recs []record.Record
+	for i := range 600 {
+		r := rec(fmt.Sprintf("c%03d", i), "fr", kinds[rng.IntN(len(kinds))], "Groupe", "", "")
+		r.Topics = []string{topics[rng.IntN(len(topics))], topics[rng.IntN(len(topics))]}
+		r.Location.Postcode = fmt.Sprint(1000 + rng.IntN(40)*10)
+		recs = append(recs, r)
+	}
+	ix := newTestIndex(t, changesOf(recs, 1))
+	tb := ix.table
+	tb.mu.RLock()
+	defer tb.mu.RUnlock()
+	walked := 0
+	for trial := range 200 {
+		q := Query{Kinds: []string{kinds[rng.IntN(len(kinds))]}, Now: engineNow}
+		if rng.IntN(2) == 0 {
+			q.Topics = []string{topics[rng.IntN(len(topics))], topics[rng.IntN(len(topics))]}
+		}
+		if rng.IntN(2) == 0 {
+			q.Postcodes = []string{fmt.Sprint(1000 + rng.IntN(40)*10)}
+		}
+		p, err := tb.compile(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, facets := range []bool{false, true} {
+			rows := tb.candidates(p, facets)
+			if rows == nil {
+				continue
+			}
+			walked++
+			in := map[int32]bool{}
+			for i, ord := range rows {
+				if in[ord] || i > 0 && ord <= rows[i-1] {
+					t.Fatalf("trial %d: candidates not strictly ascending at %d", trial, i)
+				}
+				in[ord] = true
+			}
+			for ord := range tb.rows {
+				e := p.eval(&tb.rows[ord])
+				if (e.ok || facets && e.counted) && !in[int32(ord)] {
+					t.Fatalf("trial %d (%+v, facets %v): row %d counts but is not a candidate", trial, q, facets, ord)
+				}
+			}
+		}
+	}
+	if walked < 50 {
+		t.Errorf("only %d of 400 searches narrowed their rows: the test tests little", walked)
+	}
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -117,40 +118,74 @@ func (t *table) derived() *postings {
 // titleKey is the row's sort key in the empty query's order.
 func (r *row) titleKey() sortKey { return sortKey{pre: r.titlePre, str: r.title, id: r.id} }
 
-// candidates returns the rows a search without text needs to look at: those of the
-// filter (of one dimension, any of its values) with the fewest rows, when that is
-// under half the table; nil means every row. Only for searches without facets: a
-// facet counts rows that fail one filter too.
-func (t *table) candidates(p *plan) []int32 {
-	if len(p.facetFilters) == 0 {
+// candidates returns the rows a search without text needs to look at, in row
+// order, or nil for every row.
+//
+// Without facets, only rows passing every filter matter: those of the filter (one
+// dimension, any of its values) with the fewest rows, when under half the table.
+// With facets, a row failing one filter still counts in that filter's dimension, so
+// with a single filter every row matters; with two or more, a row that counts passes
+// all filters but at most one, so it holds a value of at least one of them: the
+// union of the filters' rows, when under half the table.
+func (t *table) candidates(p *plan, facets bool) []int32 {
+	if len(p.facetFilters) == 0 || facets && len(p.facetFilters) < 2 {
 		return nil
 	}
 	lists := t.postingLists()
-	var best []int32
-	bestSize := len(t.rows) / 2
-	for _, f := range p.facetFilters {
-		size := 0
+	size := func(f termFilter) int {
+		n := 0
 		for _, id := range f.allowed {
-			size += len(lists[id])
+			n += len(lists[id])
 		}
-		if size >= bestSize {
-			continue
+		return n
+	}
+	var chosen []termFilter
+	if facets {
+		total := 0
+		for _, f := range p.facetFilters {
+			total += size(f)
 		}
-		bestSize = size
-		if len(f.allowed) == 1 {
-			best = lists[f.allowed[0]]
-			continue
+		if total >= len(t.rows)/2 {
+			return nil
 		}
-		// Several values: a row holding two of them (topics, audiences) once.
-		best = make([]int32, 0, size)
+		chosen = p.facetFilters
+	} else {
+		best := -1
+		bestSize := len(t.rows) / 2
+		for i, f := range p.facetFilters {
+			if n := size(f); n < bestSize {
+				best, bestSize = i, n
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		chosen = p.facetFilters[best : best+1]
+		if len(chosen[0].allowed) == 1 {
+			return lists[chosen[0].allowed[0]]
+		}
+	}
+	// The union, without repeats (a row may hold two of the values), in row order:
+	// a bitset of the table's rows.
+	set := make([]uint64, (len(t.rows)+63)/64)
+	n := 0
+	for _, f := range chosen {
 		for _, id := range f.allowed {
-			best = append(best, lists[id]...)
+			for _, ord := range lists[id] {
+				if w, b := ord/64, uint64(1)<<(ord%64); set[w]&b == 0 {
+					set[w] |= b
+					n++
+				}
+			}
 		}
-		slices.Sort(best)
-		best = slices.Compact(best)
 	}
-	if best == nil && bestSize < len(t.rows)/2 {
-		return []int32{} // a filter no row passes
+	rows := make([]int32, 0, n)
+	for w, word := range set {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			rows = append(rows, int32(w*64+b))
+			word &= word - 1
+		}
 	}
-	return best
+	return rows
 }
