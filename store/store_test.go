@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -326,5 +327,56 @@ func TestCrawlLoopChild(t *testing.T) {
 		if _, err := s.SaveCrawl(context.Background(), crawl(t, "big", titles)); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestSnapshotManyAndStopEarly reads a snapshot of more records than one batch of the
+// reader, in id order, and stops one early: the reader must let go (no goroutine
+// left, the store usable).
+func TestSnapshotManyAndStopEarly(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	titles := map[string]string{}
+	for i := range 3*snapshotBatch + 7 {
+		titles[fmt.Sprintf("l%04d", i)] = fmt.Sprintf("Groupe %d", i)
+	}
+	save(t, s, crawl(t, "net", titles))
+	before := runtime.NumGoroutine()
+	for _, stopAt := range []int{-1, 1, snapshotBatch + 3} {
+		n, last := 0, ""
+		err := s.Snapshot(ctx, func(_ int64, recs iter.Seq2[record.Record, error]) error {
+			for rec, err := range recs {
+				if err != nil {
+					return err
+				}
+				if rec.ID <= last {
+					t.Fatalf("snapshot out of id order: %s after %s", rec.ID, last)
+				}
+				last = rec.ID
+				if n++; n == stopAt {
+					break
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(titles); stopAt < 0 && n != want {
+			t.Errorf("snapshot read %d records, want %d", n, want)
+		}
+		if stopAt > 0 && n != stopAt {
+			t.Errorf("stopped at %d, want %d", n, stopAt)
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the snapshots, %d before", n, before)
+	}
+	if _, err := s.Record(ctx, record.NewID("net", "l0001")); err != nil {
+		t.Errorf("store after snapshots: %v", err)
 	}
 }
