@@ -96,6 +96,11 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 	if err != nil {
 		return err
 	}
+	st, err := prepareCrawlStatements(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer st.close()
 	at := formatTime(now)
 	seen := make(map[string]bool, len(c.Records))
 	for i, rec := range c.Records {
@@ -109,35 +114,29 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 		if rec.Status != record.StatusPast && rec.Status != record.StatusWithdrawn {
 			rec.Status = record.StatusActive // seen now: active, unless over or cancelled
 		}
-		fp := rec.Fingerprint()
+		// The fingerprint is the hash of the content JSON (record.Fingerprint): one
+		// encoding serves both.
+		data, err := contentJSON(rec)
+		if err != nil {
+			return err
+		}
+		fp := record.FingerprintOf([]byte(data))
 		fetched := formatTime(rec.FetchedAt)
 		old, ok := existing[rec.ID]
 		switch {
 		case !ok:
-			data, err := contentJSON(rec)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO records
-				(id, source, local_id, status, fingerprint, data, first_seen, last_seen, fetched_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := st.insert.ExecContext(ctx,
 				rec.ID, rec.Source, rec.LocalID, rec.Status, fp, data, at, at, fetched, at); err != nil {
 				return fmt.Errorf("insert record %s: %w", rec.ID, err)
 			}
 			run.Inserted++
 		case old.fingerprint != fp:
-			data, err := contentJSON(rec)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE records SET status = ?, fingerprint = ?, data = ?,
-				last_seen = ?, fetched_at = ?, updated_at = ? WHERE id = ?`,
-				rec.Status, fp, data, at, fetched, at, rec.ID); err != nil {
+			if _, err := st.update.ExecContext(ctx, rec.Status, fp, data, at, fetched, at, rec.ID); err != nil {
 				return fmt.Errorf("update record %s: %w", rec.ID, err)
 			}
 			run.Updated++
 		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE records SET last_seen = ? WHERE id = ?`, at, rec.ID); err != nil {
+			if _, err := st.touch.ExecContext(ctx, at, rec.ID); err != nil {
 				return fmt.Errorf("touch record %s: %w", rec.ID, err)
 			}
 			run.Unchanged++
@@ -147,13 +146,11 @@ func applyListings(ctx context.Context, tx *sql.Tx, run *record.Run, c record.Cr
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO verbatim (record_id, data, fetched_at) VALUES (?, ?, ?)
-			ON CONFLICT (record_id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at`,
-			rec.ID, string(verbatim), fetched); err != nil {
+		if _, err := st.verbatim.ExecContext(ctx, rec.ID, string(verbatim), fetched); err != nil {
 			return fmt.Errorf("save verbatim %s: %w", rec.ID, err)
 		}
-		if err := logChange(ctx, tx, rec.ID, OpUpsert, at); err != nil {
-			return err
+		if _, err := st.change.ExecContext(ctx, rec.ID, OpUpsert, at); err != nil {
+			return fmt.Errorf("log change %s: %w", rec.ID, err)
 		}
 	}
 
@@ -224,6 +221,46 @@ func setStatus(ctx context.Context, tx *sql.Tx, id string, status record.Status,
 	_, err = tx.ExecContext(ctx, `UPDATE records SET status = ?, fingerprint = ?, data = ?, updated_at = ? WHERE id = ?`,
 		status, rec.Fingerprint(), newData, at, id)
 	return err
+}
+
+// crawlStatements are the statements run once per listing of a crawl, prepared
+// once per crawl: SQLite would otherwise compile each of them for every listing.
+type crawlStatements struct {
+	insert, update, touch, verbatim, change *sql.Stmt
+}
+
+func prepareCrawlStatements(ctx context.Context, tx *sql.Tx) (*crawlStatements, error) {
+	st := &crawlStatements{}
+	for _, p := range []struct {
+		dest **sql.Stmt
+		sql  string
+	}{
+		{&st.insert, `INSERT INTO records
+			(id, source, local_id, status, fingerprint, data, first_seen, last_seen, fetched_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.update, `UPDATE records SET status = ?, fingerprint = ?, data = ?,
+			last_seen = ?, fetched_at = ?, updated_at = ? WHERE id = ?`},
+		{&st.touch, `UPDATE records SET last_seen = ? WHERE id = ?`},
+		{&st.verbatim, `INSERT INTO verbatim (record_id, data, fetched_at) VALUES (?, ?, ?)
+			ON CONFLICT (record_id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at`},
+		{&st.change, `INSERT INTO changes (record_id, op, at) VALUES (?, ?, ?)`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		*p.dest = stmt
+	}
+	return st, nil
+}
+
+func (st *crawlStatements) close() {
+	for _, s := range []*sql.Stmt{st.insert, st.update, st.touch, st.verbatim, st.change} {
+		if s != nil {
+			_ = s.Close()
+		}
+	}
 }
 
 func logChange(ctx context.Context, tx *sql.Tx, id, op, at string) error {

@@ -380,3 +380,21 @@ func TestSnapshotManyAndStopEarly(t *testing.T) {
 		t.Errorf("store after snapshots: %v", err)
 	}
 }
+
+// TestStoredFingerprint checks the fingerprint the store computes from the content
+// it writes is record.Fingerprint: renormalize and status changes compare the two.
+func TestStoredFingerprint(t *testing.T) {
+	s, _ := openTest(t)
+	c := crawl(t, "net", map[string]string{"a": "Groupe de parole", "b": "Atelier"})
+	save(t, s, c)
+	for _, rec := range c.Records {
+		var fp string
+		if err := s.read.QueryRow(`SELECT fingerprint FROM records WHERE id = ?`, rec.ID).Scan(&fp); err != nil {
+			t.Fatal(err)
+		}
+		rec.Status = record.StatusActive
+		if want := rec.Fingerprint(); fp != want {
+			t.Errorf("%s: stored fingerprint %s, record.Fingerprint %s", rec.Title, fp, want)
+		}
+	}
+}
