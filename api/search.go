@@ -401,14 +401,8 @@ func parseCost(v url.Values, q *SearchQuery) error {
 	return nil
 }
 
-// brussels is where dates without a time zone are read.
-var brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		panic("api: no Europe/Brussels time zone: " + err.Error())
-	}
-	return loc
-}()
+// brussels is where dates, weekdays and times of day are reckoned.
+var brussels = record.Brussels
 
 // parseDate reads YYYY-MM-DD (midnight in Brussels) or an RFC 3339 time.
 func parseDate(s string) (time.Time, error) {

@@ -46,6 +46,10 @@ func (ix *Index) matchingIDs(ctx context.Context, q Query) ([]string, error) {
 		if err := ix.eachTextHit(ctx, text, false, keep); err != nil {
 			return nil, err
 		}
+	} else if rows := t.candidates(p, false); rows != nil {
+		for _, ord := range rows {
+			keep(ord, 0, "")
+		}
 	} else {
 		for ord := range t.rows {
 			keep(int32(ord), 0, "")

@@ -70,14 +70,8 @@ type facts struct {
 	TitleSort string   `json:"s,omitempty"`
 }
 
-// brussels is where weekdays and times of day are reckoned.
-var brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		panic("index: no Europe/Brussels time zone: " + err.Error())
-	}
-	return loc
-}()
+// brussels is where dates, weekdays and times of day are reckoned.
+var brussels = record.Brussels
 
 // newFacts extracts the table's values from r.
 func newFacts(r record.Record) facts {

@@ -136,10 +136,5 @@ func (s *Site) serverError(w http.ResponseWriter, r *http.Request, err error) {
 		Title: translate(lang, "error_title"), Text: translate(lang, "error_text")})
 }
 
-var brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+// brussels is where dates, weekdays and times of day are reckoned.
+var brussels = record.Brussels
