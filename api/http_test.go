@@ -194,3 +194,31 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPISearchParameters checks every parameter the search parser knows is
+// described for /api/v1/search and its feeds.
+func TestOpenAPISearchParameters(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name string } `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/search", "/api/v1/search.atom", "/api/v1/search.ics"} {
+		documented := map[string]bool{}
+		for _, p := range doc.Paths[path]["get"].Parameters {
+			documented[p.Name] = true
+		}
+		for _, name := range searchParams {
+			feedOnly := path != "/api/v1/search"
+			if feedOnly && (name == "page" || name == "per_page" || name == "cursor" || name == "facets" || name == "explain") {
+				continue // the feeds take the search, not its paging or extras
+			}
+			if !documented[name] {
+				t.Errorf("%s: parameter %s is not in openapi.json", path, name)
+			}
+		}
+	}
+}
