@@ -66,8 +66,8 @@ var textFields = func() []searchField {
 // textQuery turns text into a query, or returns nil when text has no words. Each
 // word must match in at least one text field, and scores once: by the field it
 // matches best in (a dis-max), so a word found in title, text and folded field does
-// not outweigh the other words. Stop words of any language (de, la, het, the) are
-// optional, as are phrases; both only add to the score.
+// not outweigh the other words. Phrases are optional and only add to the score; stop
+// words of any language (de, la, het, the) count only in a query of nothing else.
 func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 	words, phrases := parseText(text)
 	ops := parseOperators(text)
@@ -79,7 +79,7 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 	if expand {
 		concepts, spans = taxonomyConcepts(text)
 	}
-	var must, should, mustNot []query.Query
+	var must, should, mustNot, stops []query.Query
 	groups := map[int][]query.Query{} // OR groups, by group number
 	var groupOrder []int
 	spanWords := make([][]query.Query, len(spans)) // the required words of each span
@@ -90,7 +90,7 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 			mustNot = append(mustNot, wordQuery(w, nil))
 		case w == "OR" && ops.hasOr:
 		case ix.isStopWord(w):
-			should = append(should, wordQuery(w, nil))
+			stops = append(stops, wordQuery(w, nil))
 		default:
 			_, inGroup := ops.group[key]
 			span := -1
@@ -137,6 +137,12 @@ func (ix *Index) textQuery(text string, expand bool) *query.BooleanQuery {
 			clause.children, clause.labels = append(clause.children, a), append(clause.labels, describe(a))
 		}
 		must = append(must, clause)
+	}
+	// Stop words (de, het, the) count only in a query made of nothing else: beside
+	// other words they hold nearly every record of their language, and walking them
+	// cost a fifth of "groupe de parole" for no change on the judged set.
+	if len(must) == 0 && len(groups) == 0 {
+		should = append(should, stops...)
 	}
 	for _, p := range phrases {
 		pq := query.NewMatchPhraseQuery(p)
