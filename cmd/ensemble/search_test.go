@@ -173,6 +173,22 @@ func TestSearchFullStrength(t *testing.T) {
 		t.Errorf("suggest(grou) = %+v, want words and taxonomy terms", sug.Suggestions)
 	}
 
+	// A time in the words is a filter: the same matches as the words with when=.
+	var understood struct {
+		Total      int               `json:"total"`
+		Understood map[string]string `json:"understood"`
+	}
+	getJSON(t, api+"/api/v1/search?q=groupe+de+parole+ce+week-end", http.StatusOK, &understood)
+	plain := get("q=groupe+de+parole&when=weekend")
+	if understood.Understood["when"] != "weekend" || understood.Understood["q"] != "groupe de parole" ||
+		understood.Total != plain.Total {
+		t.Errorf("q=… ce week-end: understood %v, %d results; q=…&when=weekend: %d", understood.Understood,
+			understood.Total, plain.Total)
+	}
+	if all := get("q=groupe+de+parole"); all.Total <= plain.Total {
+		t.Errorf("groupe de parole: %d results, this weekend %d: the weekend should narrow it", all.Total, plain.Total)
+	}
+
 	// The HSDS API's proximity and modified_after go through the same index.
 	var hsds struct {
 		TotalItems int `json:"total_items"`
