@@ -258,12 +258,6 @@ func (t *table) setJSON(id string, stored []byte) error {
 	return t.set(id, f)
 }
 
-// has reports whether term id tid is one of r's terms.
-func (r *row) has(tid uint32) bool {
-	_, found := slices.BinarySearch(r.terms, tid)
-	return found
-}
-
 // nextAfter is the first occurrence at or after unix, and whether there is one.
 func (r *row) nextAfter(unix int64) (occurrence, bool) {
 	i, _ := slices.BinarySearchFunc(r.occ, unix, func(o occurrence, u int64) int { return cmp.Compare(o.unix(), u) })

@@ -71,9 +71,6 @@ func Record(seed uint64, i int) record.Record { return world(seed).record(i) }
 // Sources returns the sources of the corpus of seed.
 func Sources(seed uint64) []Source { return slices.Clone(world(seed).sources) }
 
-// Organizations returns the organizations of the corpus of seed.
-func Organizations(seed uint64) []Organization { return slices.Clone(world(seed).orgs) }
-
 // corpus is what every record of a seed draws from: sources, organizations, places.
 type corpus struct {
 	seed    uint64
