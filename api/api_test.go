@@ -541,6 +541,10 @@ func TestTaxonomySuggestions(t *testing.T) {
 	if !found {
 		t.Errorf("taxonomySuggestions(groupe anxi) = %+v, want the anxiety topic", got)
 	}
+	got = taxonomySuggestions("groupe de par", "fr", 10)
+	if len(got) == 0 || got[0].Text != "Groupe de parole" {
+		t.Errorf("taxonomySuggestions(groupe de par) = %+v, want Groupe de parole first, not repeated words", got)
+	}
 	if got := taxonomySuggestions("a", "fr", 10); len(got) != 0 {
 		t.Errorf("one letter suggested %v", got)
 	}

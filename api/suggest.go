@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ensemble-be/ensemble/record"
 )
@@ -56,24 +57,38 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 }
 
 // taxonomySuggestions are the terms with a label or synonym in lang of which a word
-// starts with the last word of q (folded, at least 2 letters), labelled in lang.
+// starts with the last word of q (folded, at least 2 letters), labelled in lang. The
+// term takes the place of the words it continues: "groupe de par" becomes "Groupe de
+// parole", "groupe anxi" becomes "groupe anxiété".
 func taxonomySuggestions(q, lang string, n int) []Suggestion {
+	original := strings.Fields(q)
 	words := strings.Fields(record.Fold(q))
-	if len(words) == 0 || len([]rune(words[len(words)-1])) < 2 {
+	if len(words) == 0 || len(words) != len(original) || len([]rune(words[len(words)-1])) < 2 {
 		return nil
 	}
 	last := words[len(words)-1]
-	// The term replaces the last word typed; the words before it stay.
-	head := strings.TrimSpace(q[:max(0, strings.LastIndexFunc(strings.TrimSpace(q), unicode.IsSpace))])
 	tax := record.DefaultTaxonomy()
 	var out []Suggestion
 	for _, f := range record.Facets {
 		for _, term := range tax.Facet(f) {
-			names := append([]string{tax.Label(term.ID, lang)}, term.Synonyms[lang]...)
+			label := tax.Label(term.ID, lang)
+			names := append([]string{label}, term.Synonyms[lang]...)
 			if !slices.ContainsFunc(names, func(name string) bool { return startsWord(record.Fold(name), last) }) {
 				continue
 			}
-			text := strings.TrimSpace(head + " " + tax.Label(term.ID, lang))
+			// The most words typed that the label continues, at least the last one.
+			keep := len(words) - 1
+			folded := record.Fold(label)
+			for k := len(words); k >= 1; k-- {
+				if strings.HasPrefix(folded, strings.Join(words[len(words)-k:], " ")) {
+					keep = len(words) - k
+					break
+				}
+			}
+			text := label
+			if keep > 0 {
+				text = strings.Join(original[:keep], " ") + " " + lowerFirst(label)
+			}
 			out = append(out, Suggestion{Text: text, Kind: string(f), Term: term.ID})
 			if len(out) == n {
 				return out
@@ -81,6 +96,14 @@ func taxonomySuggestions(q, lang string, n int) []Suggestion {
 		}
 	}
 	return out
+}
+
+// lowerFirst lower-cases the first letter of a label that goes after other words.
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return string(unicode.ToLower(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
 }
 
 // startsWord reports whether a word of s starts with prefix.
