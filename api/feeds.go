@@ -221,7 +221,7 @@ func summary(rec record.Record) string {
 	if rec.Organization.Name != "" {
 		lines = append(lines, rec.Organization.Name)
 	}
-	if next := occurrences(rec, time.Now(), 1); len(next) > 0 {
+	if next := rec.Schedule.Upcoming(time.Now(), 1); len(next) > 0 {
 		lines = append(lines, next[0].In(brussels).Format("2006-01-02 15:04"))
 	} else if rec.Schedule.Text != "" {
 		lines = append(lines, rec.Schedule.Text)
@@ -275,21 +275,6 @@ func priceOf(rec record.Record) string {
 	return ""
 }
 
-// occurrences returns up to n session starts of rec at or after now, in order.
-func occurrences(rec record.Record, now time.Time, n int) []time.Time {
-	var out []time.Time
-	for _, t := range rec.Schedule.Next {
-		if !t.Before(now) {
-			out = append(out, t)
-		}
-	}
-	if st := rec.Schedule.Start; st != nil && !st.Before(now) && !slices.ContainsFunc(out, st.Equal) {
-		out = append(out, *st)
-	}
-	slices.SortFunc(out, time.Time.Compare)
-	return out[:min(n, len(out))]
-}
-
 // sessionLength is how long one session lasts, 0 when unknown.
 func sessionLength(rec record.Record) time.Duration {
 	if rec.Schedule.DurationMinutes > 0 {
@@ -335,7 +320,7 @@ func (s *Server) handleSearchICS(w http.ResponseWriter, r *http.Request) {
 	var sessions []session
 	now := time.Now()
 	for _, rec := range recs {
-		for _, t := range occurrences(rec, now, icsPerRecord) {
+		for _, t := range rec.Schedule.Upcoming(now, icsPerRecord) {
 			sessions = append(sessions, session{rec, t})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -126,6 +127,22 @@ type Schedule struct {
 	DurationMinutes int         `json:"duration_minutes"`
 	Next            []time.Time `json:"next"`
 	Text            string      `json:"text"`
+}
+
+// Upcoming returns up to n session starts at or after now, in order: the start and
+// the next dates, each once.
+func (s Schedule) Upcoming(now time.Time, n int) []time.Time {
+	var out []time.Time
+	for _, t := range s.Next {
+		if !t.Before(now) {
+			out = append(out, t)
+		}
+	}
+	if st := s.Start; st != nil && !st.Before(now) && !slices.ContainsFunc(out, st.Equal) {
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out[:min(n, len(out))]
 }
 
 // Cost is what taking part costs. Free is true only when the source says so.

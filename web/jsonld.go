@@ -54,7 +54,7 @@ func jsonLD(rec record.Record, pageURL string, now time.Time) template.JS {
 		}
 	}
 
-	start := upcoming(rec, now, 1)
+	start := rec.Schedule.Upcoming(now, 1)
 	if len(start) == 0 && rec.Schedule.Start != nil {
 		start = []time.Time{*rec.Schedule.Start}
 	}

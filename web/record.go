@@ -124,7 +124,7 @@ func (s *Site) recordData(r *http.Request, lang string, rec record.Record) *reco
 			d.GroupSize = fmt.Sprintf("≤ %d", g.Max)
 		}
 	}
-	for _, t := range upcoming(rec, s.opts.Now(), 10) {
+	for _, t := range rec.Schedule.Upcoming(s.opts.Now(), 10) {
 		d.Upcoming = append(d.Upcoming, formatDate(lang, t))
 	}
 	if rec.Schedule.End != nil && len(rec.Schedule.Next) == 0 {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ensemble-be/ensemble/api"
 	"github.com/ensemble-be/ensemble/record"
@@ -294,7 +293,7 @@ func (s *Site) result(lang string, rec record.Record, hit api.SearchHit) result 
 		Place: placeText(lang, rec), Price: priceText(lang, rec), Badges: badges(lang, rec)}
 	next := hit.NextDate
 	if next.IsZero() {
-		if occ := upcoming(rec, s.opts.Now(), 1); len(occ) > 0 {
+		if occ := rec.Schedule.Upcoming(s.opts.Now(), 1); len(occ) > 0 {
 			next = occ[0]
 		}
 	}
@@ -309,21 +308,6 @@ func (s *Site) result(lang string, rec record.Record, hit api.SearchHit) result 
 		res.Distance = translate(lang, "km_away", hit.DistanceKm)
 	}
 	return res
-}
-
-// upcoming returns up to n session starts of rec at or after now, in order.
-func upcoming(rec record.Record, now time.Time, n int) []time.Time {
-	var out []time.Time
-	for _, t := range rec.Schedule.Next {
-		if !t.Before(now) {
-			out = append(out, t)
-		}
-	}
-	if st := rec.Schedule.Start; st != nil && !st.Before(now) && !slices.ContainsFunc(out, st.Equal) {
-		out = append(out, *st)
-	}
-	slices.SortFunc(out, time.Time.Compare)
-	return out[:min(n, len(out))]
 }
 
 func placeText(lang string, rec record.Record) string {
