@@ -213,16 +213,12 @@ func parseProximity(p string, postcodes []string) (GeoPoint, float64, error) {
 	default:
 		return GeoPoint{}, 0, badParam("proximity", "%q is not lat,lon[,km], a postcode[,km] or metres with postcode", p)
 	}
-	places := record.PostcodePlaces(centre)
-	if len(places) == 0 {
+	point, ok := placePoint(centre)
+	if !ok {
 		return GeoPoint{}, 0, badParam("proximity", "postcode %s is unknown", centre)
 	}
-	var lat, lon float64
-	for _, pl := range places {
-		lat, lon = lat+pl.Lat, lon+pl.Lon
-	}
 	km, err := radius(km)
-	return GeoPoint{Lat: lat / float64(len(places)), Lon: lon / float64(len(places))}, km, err
+	return point, km, err
 }
 
 // hsdsTerm finds a taxonomy term by its HSDS id or its Ensemble id (code).

@@ -284,14 +284,11 @@ func parsePlace(v url.Values, q *SearchQuery) error {
 		}
 		q.Near = &GeoPoint{Lat: la, Lon: lo}
 	} else {
-		places := record.PostcodePlaces(near)
-		if places == nil {
-			places = record.FindLocality(near)
-		}
-		if len(places) == 0 || places[0].Lat == 0 && places[0].Lon == 0 {
+		centre, ok := placePoint(near)
+		if !ok {
 			return badParam("near", "%q is neither a Belgian postcode, a locality we know, nor lat,lon", near)
 		}
-		q.Near = &GeoPoint{Lat: places[0].Lat, Lon: places[0].Lon}
+		q.Near = &centre
 	}
 	q.RadiusKm = defaultNearKm
 	if s := v.Get("radius"); s != "" {
@@ -302,6 +299,26 @@ func parsePlace(v url.Values, q *SearchQuery) error {
 		q.RadiusKm = r
 	}
 	return nil
+}
+
+// placePoint is the centre of a Belgian postcode or of a locality (or commune) by
+// name: the mean of its places' coordinates in the postcode table.
+func placePoint(name string) (GeoPoint, bool) {
+	places := record.PostcodePlaces(name)
+	if places == nil {
+		places = record.FindLocality(name)
+	}
+	var sum GeoPoint
+	n := 0
+	for _, p := range places {
+		if p.Lat != 0 || p.Lon != 0 {
+			sum.Lat, sum.Lon, n = sum.Lat+p.Lat, sum.Lon+p.Lon, n+1
+		}
+	}
+	if n == 0 {
+		return GeoPoint{}, false
+	}
+	return GeoPoint{Lat: sum.Lat / float64(n), Lon: sum.Lon / float64(n)}, true
 }
 
 // parseWhen reads from, to (dates, Europe/Brussels; to is inclusive), when (today,
