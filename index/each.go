@@ -42,18 +42,8 @@ func (ix *Index) matchingIDs(ctx context.Context, q Query) ([]string, error) {
 			ids = append(ids, r.id)
 		}
 	}
-	if text := ix.textQuery(q.Text, q.Expand); text != nil {
-		if err := ix.eachTextHit(ctx, text, false, keep); err != nil {
-			return nil, err
-		}
-	} else if rows := t.candidates(p, false); rows != nil {
-		for _, ord := range rows {
-			keep(ord, 0, "")
-		}
-	} else {
-		for ord := range t.rows {
-			keep(int32(ord), 0, "")
-		}
+	if err := ix.eachCandidate(ctx, p, ix.textQuery(q.Text, q.Expand), false, false, keep); err != nil {
+		return nil, err
 	}
 	slices.Sort(ids)
 	return ids, nil

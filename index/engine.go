@@ -592,12 +592,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if after != nil {
 		from = 0
 	}
-	var rows []int32 // the rows the filters narrow a search without text to; nil: all
-	if textQ == nil {
-		rows = t.candidates(p, q.Facets)
-	}
-	switch {
-	case textQ == nil && sortBy == SortRelevance && after == nil && p.unfiltered(q):
+	if textQ == nil && sortBy == SortRelevance && after == nil && p.unfiltered(q) {
 		// Neither text nor filters: the counts and the order are kept ready.
 		d := t.derived()
 		total = uint64(len(d.byTitle))
@@ -609,28 +604,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			copy(counter.terms, d.activeCounts)
 			counter.weekdays = t.activeWeekdays(p.now)
 		}
-	case textQ != nil:
-		if err := ix.eachTextHit(ctx, textQ, q.Explain, consider); err != nil {
-			return Result{}, err
-		}
-	case rows != nil:
-		for i, ord := range rows {
-			if i&4095 == 0 {
-				if err := ctx.Err(); err != nil {
-					return Result{}, fmt.Errorf("search: %w", err)
-				}
-			}
-			consider(ord, 0, "")
-		}
-	default:
-		for ord := range t.rows {
-			if ord&4095 == 0 {
-				if err := ctx.Err(); err != nil {
-					return Result{}, fmt.Errorf("search: %w", err)
-				}
-			}
-			consider(int32(ord), 0, "")
-		}
+	} else if err := ix.eachCandidate(ctx, p, textQ, q.Explain, q.Facets, consider); err != nil {
+		return Result{}, err
 	}
 
 	hits := top.sorted()
@@ -657,6 +632,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// eachCandidate calls fn with every row a search must look at: the text query's
+// hits (with score and, when explaining, explanation), else the rows its filters
+// narrow it to (see candidates), else every row. The caller holds ix.table.mu for
+// reading.
+func (ix *Index) eachCandidate(ctx context.Context, p *plan, textQ *query.BooleanQuery, explain, facets bool,
+	fn func(ord int32, score float64, explanation string)) error {
+	if textQ != nil {
+		return ix.eachTextHit(ctx, textQ, explain, fn)
+	}
+	t := ix.table
+	rows := t.candidates(p, facets)
+	n := len(rows)
+	if rows == nil {
+		n = len(t.rows)
+	}
+	for i := range n {
+		if i&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+		}
+		ord := int32(i)
+		if rows != nil {
+			ord = rows[i]
+		}
+		fn(ord, 0, "")
+	}
+	return nil
 }
 
 // nextOf is r's next occurrence as the search sees it: the first in the date and
